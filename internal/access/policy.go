@@ -1,0 +1,155 @@
+package access
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"passerelle/internal/apperr"
+	"passerelle/internal/db"
+)
+
+// Action is something an actor wants to do.
+type Action string
+
+const (
+	ActionList       Action = "list"
+	ActionView       Action = "view"
+	ActionCreate     Action = "create"
+	ActionUpdate     Action = "update"
+	ActionDeactivate Action = "deactivate"
+)
+
+// ResourceType names a kind of record the policy knows.
+type ResourceType string
+
+const (
+	ResOrganisation ResourceType = "organisation"
+	ResAccount      ResourceType = "account"
+	ResAuditLog     ResourceType = "audit_log"
+)
+
+// Resource is what an action is about: its type and the facts the rules
+// need (never loaded by the policy itself, so that it stays pure).
+type Resource struct {
+	Type ResourceType
+	ID   string
+	// OrganisationIDs are the organisations the record belongs to: the
+	// organisation itself, or the organisations an account is a member of.
+	OrganisationIDs []string
+	// Role is the role granted by a membership being created or changed.
+	Role Role
+}
+
+// Rule allows an action on a resource type when Allow says so.
+type Rule struct {
+	Resource ResourceType
+	Action   Action
+	Who      string // the rule in words, for documentation and test names
+	Allow    func(a Actor, r Resource) bool
+}
+
+// rules is the table of the policy. Absent means refused.
+var rules = []Rule{
+	{ResOrganisation, ActionList, "every account", authenticated},
+	{ResOrganisation, ActionView, "every account", authenticated},
+	{ResOrganisation, ActionCreate, "administrators", admin},
+	{ResOrganisation, ActionUpdate, "administrators, directors of the organisation", anyOf(admin, directorOfOne)},
+	{ResOrganisation, ActionDeactivate, "administrators", admin},
+
+	{ResAccount, ActionList, "administrators, directors (their organisations' accounts)", anyOf(admin, isDirector)},
+	{ResAccount, ActionView, "administrators, the account itself, directors of one of its organisations", anyOf(admin, self, directorOfOne)},
+	{ResAccount, ActionCreate, "administrators; directors for staff roles of their organisation", anyOf(admin, directorInvitingStaff)},
+	{ResAccount, ActionUpdate, "administrators, the account itself", anyOf(admin, self)},
+	{ResAccount, ActionDeactivate, "administrators; directors for other accounts of their organisation", anyOf(admin, directorNotSelf)},
+
+	{ResAuditLog, ActionList, "administrators", admin},
+	{ResAuditLog, ActionView, "administrators", admin},
+}
+
+// Rules returns a copy of the table (for documentation and tests).
+func Rules() []Rule { return slices.Clone(rules) }
+
+// Can reports whether the actor may do the action on the resource.
+func Can(a Actor, act Action, r Resource) bool {
+	if !a.Authenticated() && !a.System {
+		return false
+	}
+	for _, rule := range rules {
+		if rule.Resource == r.Type && rule.Action == act && rule.Allow(a, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Check is Can as an error: Forbidden with a French message, or nil.
+func Check(ctx context.Context, act Action, r Resource) error {
+	a := ActorFrom(ctx)
+	if !a.Authenticated() && !a.System {
+		return apperr.New(apperr.Unauthorized, "Vous devez vous connecter.")
+	}
+	if !Can(a, act, r) {
+		return apperr.New(apperr.Forbidden, "Vous n'avez pas les droits nécessaires pour cette action.")
+	}
+	return nil
+}
+
+// AccountScope returns the SQL condition limiting an account list to what
+// the actor may see; idColumn is the accounts.id column of the query.
+func AccountScope(a Actor, idColumn string, args *db.Args) string {
+	switch {
+	case a.IsAdmin() || a.System:
+		return "TRUE"
+	case a.Has(RoleDirector):
+		return fmt.Sprintf("%s IN (SELECT account_id FROM memberships WHERE organisation_id IN (%s))",
+			idColumn, db.List(args, a.OrgsWhere(RoleDirector)))
+	case a.Authenticated():
+		return idColumn + " = " + args.Add(a.AccountID)
+	default:
+		return "FALSE"
+	}
+}
+
+func authenticated(a Actor, _ Resource) bool { return a.Authenticated() || a.System }
+func admin(a Actor, _ Resource) bool         { return a.IsAdmin() }
+func self(a Actor, r Resource) bool          { return r.ID != "" && r.ID == a.AccountID }
+func isDirector(a Actor, _ Resource) bool    { return a.Has(RoleDirector) }
+
+func directorOfOne(a Actor, r Resource) bool {
+	for _, id := range r.OrganisationIDs {
+		if a.HasIn(RoleDirector, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// directorInvitingStaff lets a director add the professionals of their own
+// structure, never roles that reach beyond it.
+func directorInvitingStaff(a Actor, r Resource) bool {
+	staff := r.Role == RoleEducator || r.Role == RoleDirector || r.Role == RoleMobileTeam || r.Role == RoleFosterCarer
+	return staff && len(r.OrganisationIDs) > 0 && allOf(r.OrganisationIDs, func(id string) bool { return a.HasIn(RoleDirector, id) })
+}
+
+func directorNotSelf(a Actor, r Resource) bool { return !self(a, r) && directorOfOne(a, r) }
+
+func anyOf(fs ...func(Actor, Resource) bool) func(Actor, Resource) bool {
+	return func(a Actor, r Resource) bool {
+		for _, f := range fs {
+			if f(a, r) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func allOf(ids []string, f func(string) bool) bool {
+	for _, id := range ids {
+		if !f(id) {
+			return false
+		}
+	}
+	return true
+}

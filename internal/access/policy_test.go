@@ -1,0 +1,111 @@
+package access_test
+
+import (
+	"fmt"
+	"testing"
+
+	"passerelle/internal/access"
+)
+
+const (
+	orgA = "org-a" // the structure the record belongs to
+	orgB = "org-b" // another structure
+)
+
+func actorWith(id string, role access.Role, org string) access.Actor {
+	return access.Actor{AccountID: id, Email: id + "@x.test",
+		Memberships: []access.Membership{{OrganisationID: org, Role: role}}}
+}
+
+// actors are every role in the record's organisation and in another one.
+var actors = map[string]access.Actor{
+	"anonymous":           {},
+	"admin":               actorWith("admin", access.RoleAdmin, "platform"),
+	"director of A":       actorWith("dirA", access.RoleDirector, orgA),
+	"director of B":       actorWith("dirB", access.RoleDirector, orgB),
+	"educator of A":       actorWith("eduA", access.RoleEducator, orgA),
+	"referent":            actorWith("ref", access.RoleASEReferent, "ase"),
+	"steering":            actorWith("pil", access.RoleSteering, "ase"),
+	"parent":              actorWith("par", access.RoleParent, "family"),
+	"mobile team":         actorWith("emr", access.RoleMobileTeam, orgB),
+	"foster carer":        actorWith("af", access.RoleFosterCarer, orgB),
+	"system":              access.SystemActor,
+	"educator (the self)": actorWith("self", access.RoleEducator, orgA),
+}
+
+var (
+	orgARes      = access.Resource{Type: access.ResOrganisation, ID: orgA, OrganisationIDs: []string{orgA}}
+	accountOfA   = access.Resource{Type: access.ResAccount, ID: "self", OrganisationIDs: []string{orgA}}
+	newEducatorA = access.Resource{Type: access.ResAccount, OrganisationIDs: []string{orgA}, Role: access.RoleEducator}
+	newAdminInA  = access.Resource{Type: access.ResAccount, OrganisationIDs: []string{orgA}, Role: access.RoleAdmin}
+	auditRes     = access.Resource{Type: access.ResAuditLog}
+)
+
+// allowed lists, for each case, the actors allowed; everyone else is refused.
+var matrix = []struct {
+	action  access.Action
+	res     access.Resource
+	label   string
+	allowed []string
+}{
+	{access.ActionList, orgARes, "organisations", []string{"admin", "director of A", "director of B", "educator of A", "referent", "steering", "parent", "mobile team", "foster carer", "system", "educator (the self)"}},
+	{access.ActionView, orgARes, "organisation A", []string{"admin", "director of A", "director of B", "educator of A", "referent", "steering", "parent", "mobile team", "foster carer", "system", "educator (the self)"}},
+	{access.ActionCreate, orgARes, "organisation", []string{"admin"}},
+	{access.ActionUpdate, orgARes, "organisation A", []string{"admin", "director of A"}},
+	{access.ActionDeactivate, orgARes, "organisation A", []string{"admin"}},
+
+	{access.ActionList, accountOfA, "accounts", []string{"admin", "director of A", "director of B"}},
+	{access.ActionView, accountOfA, "account of A", []string{"admin", "director of A", "educator (the self)"}},
+	{access.ActionCreate, newEducatorA, "educator in A", []string{"admin", "director of A"}},
+	{access.ActionCreate, newAdminInA, "admin in A", []string{"admin"}},
+	{access.ActionUpdate, accountOfA, "account of A", []string{"admin", "educator (the self)"}},
+	{access.ActionDeactivate, accountOfA, "account of A", []string{"admin", "director of A"}},
+
+	{access.ActionList, auditRes, "audit log", []string{"admin"}},
+	{access.ActionView, auditRes, "audit entry", []string{"admin"}},
+}
+
+func TestMatrix(t *testing.T) {
+	for _, c := range matrix {
+		for name, a := range actors {
+			want := contains(c.allowed, name)
+			t.Run(fmt.Sprintf("%s %s %s", name, c.action, c.label), func(t *testing.T) {
+				if got := access.Can(a, c.action, c.res); got != want {
+					t.Errorf("Can = %v, want %v", got, want)
+				}
+			})
+		}
+	}
+}
+
+// A rule added to the policy without its rows in the matrix fails here.
+func TestMatrixCoversEveryRule(t *testing.T) {
+	for _, r := range access.Rules() {
+		found := false
+		for _, c := range matrix {
+			if c.res.Type == r.Resource && c.action == r.Action {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("rule %s/%s (%s) has no row in the matrix", r.Resource, r.Action, r.Who)
+		}
+	}
+}
+
+func TestSelfDeactivationRefusedToDirector(t *testing.T) {
+	dir := actors["director of A"]
+	res := access.Resource{Type: access.ResAccount, ID: dir.AccountID, OrganisationIDs: []string{orgA}}
+	if access.Can(dir, access.ActionDeactivate, res) {
+		t.Fatal("a director must not deactivate their own account")
+	}
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
