@@ -19,6 +19,7 @@ const (
 	Unauthorized Code = "unauthorized" // no or bad credentials
 	Conflict     Code = "conflict"     // state changed under the request
 	TooMany      Code = "too_many"     // throttled; RetryAt says until when
+	TooLarge     Code = "too_large"    // the request body is over the limit
 	Internal     Code = "internal"     // anything else; never shown in detail
 )
 

@@ -1,0 +1,69 @@
+// Command passerelle runs the Passerelle platform and its maintenance tasks.
+//
+//	passerelle [serve]              start the web server (default)
+//	passerelle migrate              apply database migrations and exit
+//	passerelle demo reset           replace all data with the demo territory
+//	passerelle audit verify         check the audit log's hash chain
+//	passerelle token create --email ADDRESS [--name NAME] [--days N]
+//	                                create an API token and print it once
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches a subcommand and returns the exit status; errors are one
+// French or English line on stderr, never a stack trace.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, args, stdout, stderr, getenv)
+	case "migrate":
+		err = migrate(ctx, getenv, stdout)
+	case "demo":
+		err = demoCmd(ctx, args, getenv, stdout)
+	case "audit":
+		return auditCmd(ctx, args, getenv, stdout, stderr)
+	case "token":
+		err = tokenCmd(ctx, args, getenv, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "passerelle: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "passerelle %s: %v\n", cmd, err)
+		return 1
+	}
+	return 0
+}
+
+const usage = `Usage:
+  passerelle [serve]              start the web server (default)
+  passerelle migrate              apply database migrations and exit
+  passerelle demo reset           replace all data with the demo territory
+  passerelle audit verify         check the audit log's hash chain (exit 1 if broken)
+  passerelle token create --email ADDRESS [--name NAME] [--days N]
+                                  create an API token for an account and print it once
+
+Configuration comes from PASSERELLE_* environment variables (see README.md).
+`

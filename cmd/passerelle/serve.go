@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"passerelle/internal/auth"
+	"passerelle/internal/config"
+	"passerelle/internal/db"
+	"passerelle/internal/demo"
+	"passerelle/internal/jobs"
+	"passerelle/internal/notify"
+	"passerelle/internal/web"
+)
+
+// open loads the configuration and opens and migrates the database.
+func open(ctx context.Context, getenv func(string) string) (*config.Config, *db.DB, error) {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return nil, nil, fmt.Errorf("configuration: %w", err)
+	}
+	d, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	return cfg, d, nil
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected arguments %v", args)
+	}
+	start := time.Now()
+	cfg, d, err := open(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	logger := newLogger(cfg, stderr)
+
+	var summary demo.Summary
+	if cfg.Demo {
+		var loaded bool
+		if summary, loaded, err = demo.Load(ctx, d); err != nil {
+			return fmt.Errorf("demo territory: %w", err)
+		}
+		if loaded {
+			logger.Info("demo territory loaded", "departement", summary.Departement, "structures", summary.Structures)
+		}
+	}
+	srv, err := web.New(cfg, d, logger)
+	if err != nil {
+		return err
+	}
+	srv.Demo = len(summary.Accounts) > 0
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	httpSrv := srv.HTTPServer()
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if cfg.Jobs {
+		go runJobs(runCtx, cfg, d, logger)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+
+	printBanner(stdout, cfg, d, summary, time.Since(start))
+	logger.Info("listening", "addr", ln.Addr().String(), "database", d.Description, "startup_ms", time.Since(start).Milliseconds())
+
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	case <-ctx.Done():
+		logger.Info("shutting down")
+		shutCtx, c := context.WithTimeout(context.Background(), 15*time.Second)
+		defer c()
+		if err := httpSrv.Shutdown(shutCtx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runJobs runs due work until ctx ends: mail, and the periodic clean-ups.
+func runJobs(ctx context.Context, cfg *config.Config, d *db.DB, logger *slog.Logger) {
+	host, _ := os.Hostname()
+	r := &jobs.Runner{DB: d, Logger: logger, WorkerID: fmt.Sprintf("%s-%d", host, os.Getpid())}
+	sender := &notify.Sender{SMTP: cfg.SMTP, Logger: logger}
+	r.Handle(notify.KindMail, sender.Handler())
+	r.Handle("sessions.purge", func(ctx context.Context, _ []byte) error {
+		_, err := auth.SessionStore{DB: d}.DeleteExpired(ctx)
+		return err
+	})
+	r.Handle("login_failures.purge", func(ctx context.Context, _ []byte) error {
+		svc := &auth.Service{DB: d, BaseURL: cfg.BaseURL}
+		return svc.PurgeLoginFailures(ctx, db.Now(d.Clock).Add(-24*time.Hour))
+	})
+	r.Every("sessions.purge", time.Hour)
+	r.Every("login_failures.purge", time.Hour)
+	if err := r.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		logger.Error("jobs runner stopped", "error", err.Error())
+	}
+}
+
+// printBanner tells the person who started Passerelle where it is and how to
+// log in, in plain words rather than in the JSON log.
+func printBanner(w io.Writer, cfg *config.Config, d *db.DB, s demo.Summary, took time.Duration) {
+	fmt.Fprintf(w, "\nPasserelle est prête (démarrage en %d ms) : %s\n", took.Milliseconds(), cfg.BaseURL)
+	fmt.Fprintf(w, "Base de données : %s\n", d.Description)
+	if len(s.Accounts) == 0 {
+		fmt.Fprintln(w)
+		return
+	}
+	fmt.Fprintf(w, "\nTerritoire de démonstration (%s), données fictives. Comptes de démonstration, mot de passe « %s » :\n", s.Departement, demo.Password)
+	for _, a := range s.Accounts {
+		line := fmt.Sprintf("  %-44s %s — %s", a.Email, a.Role, a.Organisation)
+		if a.Note != "" {
+			line += " (" + a.Note + ")"
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintln(w)
+}

@@ -1,0 +1,53 @@
+package web
+
+import (
+	"net/http"
+
+	"passerelle/internal/access"
+	"passerelle/internal/auth"
+	"passerelle/internal/org"
+)
+
+type homePage struct {
+	Actor          access.Actor
+	Structures     int
+	Organisations  int
+	Accounts       int
+	CanSeeAccounts bool
+	NeedsTOTP      bool
+	Departement    string
+}
+
+// home greets the account with what its roles open. Counts come from the
+// same scoped lists as the pages, so they never show more than those do.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	actor := access.ActorFrom(ctx)
+	p := homePage{Actor: actor}
+	for _, m := range actor.Memberships {
+		if m.Departement != "" {
+			p.Departement = m.Departement
+			break
+		}
+	}
+	var err error
+	if _, p.Structures, err = s.Orgs.List(ctx, org.Filter{Kind: access.OrgStructure, Departement: p.Departement, Limit: 1}); err != nil {
+		return err
+	}
+	if _, p.Organisations, err = s.Orgs.List(ctx, org.Filter{Limit: 1}); err != nil {
+		return err
+	}
+	if access.Can(actor, access.ActionList, access.Resource{Type: access.ResAccount}) {
+		p.CanSeeAccounts = true
+		if _, p.Accounts, err = s.Auth.ListAccounts(ctx, auth.AccountFilter{Limit: 1}); err != nil {
+			return err
+		}
+	}
+	acc, err := s.Auth.GetAccount(ctx, actor.AccountID)
+	if err != nil {
+		return err
+	}
+	p.NeedsTOTP = !acc.TOTPEnabled
+	s.render(w, r, http.StatusOK, "home", "Accueil", p)
+	return nil
+}

@@ -1,0 +1,86 @@
+package web
+
+import "net/http"
+
+// apiRoute is one registered API operation; the OpenAPI test compares this
+// list with the document.
+type apiRoute struct {
+	Method, Path string
+}
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	s.mux = m
+	m.Handle("GET /static/", s.assets)
+	m.HandleFunc("GET /healthz", s.healthz)
+	m.HandleFunc("GET /readyz", s.readyz)
+	m.Handle("GET /metrics", s.metrics.handler())
+
+	// Login and account recovery.
+	m.HandleFunc("GET /connexion", s.public(s.loginForm))
+	m.HandleFunc("POST /connexion", s.public(s.loginSubmit))
+	m.HandleFunc("GET /connexion/code", s.public(s.loginCodeForm))
+	m.HandleFunc("POST /connexion/code", s.public(s.loginCodeSubmit))
+	m.HandleFunc("GET /connexion/double-authentification", s.public(s.enrolForm))
+	m.HandleFunc("POST /connexion/double-authentification", s.public(s.enrolSubmit))
+	m.HandleFunc("POST /deconnexion", s.public(s.logout))
+	m.HandleFunc("GET /mot-de-passe/oublie", s.public(s.forgotForm))
+	m.HandleFunc("POST /mot-de-passe/oublie", s.public(s.forgotSubmit))
+	m.HandleFunc("GET /mot-de-passe/reinitialiser/{token}", s.public(s.resetForm))
+	m.HandleFunc("POST /mot-de-passe/reinitialiser/{token}", s.public(s.resetSubmit))
+	m.HandleFunc("GET /invitation/{token}", s.public(s.invitationForm))
+	m.HandleFunc("POST /invitation/{token}", s.public(s.invitationSubmit))
+
+	// Pages for logged-in accounts.
+	m.HandleFunc("GET /{$}", s.page(s.home))
+	m.HandleFunc("GET /compte", s.page(s.accountPage))
+	m.HandleFunc("POST /compte/nom", s.page(s.accountName))
+	m.HandleFunc("POST /compte/mot-de-passe", s.page(s.accountPassword))
+	m.HandleFunc("GET /compte/double-authentification", s.page(s.accountTOTPForm))
+	m.HandleFunc("POST /compte/double-authentification", s.page(s.accountTOTPSubmit))
+	m.HandleFunc("POST /compte/double-authentification/desactiver", s.page(s.accountTOTPDisable))
+	m.HandleFunc("POST /compte/jetons", s.page(s.accountTokenCreate))
+	m.HandleFunc("POST /compte/jetons/{id}/revoquer", s.page(s.accountTokenRevoke))
+	m.HandleFunc("GET /communes/suggestions", s.page(s.communeSuggestions))
+
+	m.HandleFunc("GET /organisations", s.page(s.orgList))
+	m.HandleFunc("GET /organisations/{id}", s.page(s.orgView))
+	m.HandleFunc("GET /admin/organisations/nouvelle", s.page(s.orgNewForm))
+	m.HandleFunc("POST /admin/organisations/nouvelle", s.page(s.orgCreate))
+	m.HandleFunc("GET /organisations/{id}/modifier", s.page(s.orgEditForm))
+	m.HandleFunc("POST /organisations/{id}/modifier", s.page(s.orgUpdate))
+	m.HandleFunc("POST /organisations/{id}/activation", s.page(s.orgSetActive))
+
+	m.HandleFunc("GET /admin/comptes", s.page(s.accountList))
+	m.HandleFunc("GET /admin/comptes/nouveau", s.page(s.accountNewForm))
+	m.HandleFunc("POST /admin/comptes/nouveau", s.page(s.accountCreate))
+	m.HandleFunc("GET /admin/comptes/{id}", s.page(s.accountView))
+	m.HandleFunc("POST /admin/comptes/{id}/activation", s.page(s.accountSetActive))
+	m.HandleFunc("GET /admin/journal", s.page(s.auditPage))
+
+	// JSON API.
+	s.apiRoute("GET", "/api/v1/openapi.json", s.openAPI)
+	s.apiRoute("GET", "/api/v1/me", s.apiMe)
+	s.apiRoute("GET", "/api/v1/communes", s.apiCommunes)
+	s.apiRoute("GET", "/api/v1/organisations", s.apiOrgList)
+	s.apiRoute("POST", "/api/v1/organisations", s.apiOrgCreate)
+	s.apiRoute("GET", "/api/v1/organisations/{id}", s.apiOrgGet)
+	s.apiRoute("PATCH", "/api/v1/organisations/{id}", s.apiOrgUpdate)
+	s.apiRoute("GET", "/api/v1/accounts", s.apiAccountList)
+	s.apiRoute("POST", "/api/v1/accounts", s.apiAccountCreate)
+	s.apiRoute("GET", "/api/v1/accounts/{id}", s.apiAccountGet)
+	s.apiRoute("PATCH", "/api/v1/accounts/{id}", s.apiAccountUpdate)
+	s.apiRoute("GET", "/api/v1/audit", s.apiAudit)
+	m.HandleFunc("/api/", s.apiHandler(s.apiNotFound))
+
+	m.HandleFunc("/", s.public(s.notFound))
+}
+
+// apiRoute registers an API operation and remembers it for the OpenAPI test.
+func (s *Server) apiRoute(method, path string, h handler) {
+	s.api = append(s.api, apiRoute{Method: method, Path: path})
+	s.mux.HandleFunc(method+" "+path, s.apiHandler(h))
+}
+
+// APIRoutes lists the registered API operations.
+func (s *Server) APIRoutes() []apiRoute { return s.api }

@@ -1,0 +1,103 @@
+// Package web is Passerelle's HTTP layer: pages (html/template + htmx), the
+// JSON API under /api/v1, health and metrics. It decodes and validates
+// input, calls the feature services with the actor in the context, and maps
+// their typed errors once, to French pages or problem+json.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"passerelle/internal/auth"
+	"passerelle/internal/config"
+	"passerelle/internal/db"
+	"passerelle/internal/org"
+)
+
+// Server holds what handlers need. It keeps no state of its own between
+// requests: sessions and everything else live in the database.
+type Server struct {
+	Config   *config.Config
+	DB       *db.DB
+	Auth     *auth.Service
+	Orgs     *org.Service
+	Logger   *slog.Logger
+	Sessions *scs.SessionManager
+	// Demo is true when the demo territory is loaded: pages say it is fictional.
+	Demo bool
+
+	pages   *pageSet
+	assets  *assetSet
+	metrics *metrics
+	api     []apiRoute
+	mux     *http.ServeMux
+}
+
+// New wires a server; templates and assets are parsed here so that a broken
+// template stops the start, not a user.
+func New(cfg *config.Config, d *db.DB, logger *slog.Logger) (*Server, error) {
+	s := &Server{
+		Config: cfg,
+		DB:     d,
+		Auth:   &auth.Service{DB: d, BaseURL: cfg.BaseURL},
+		Orgs:   &org.Service{DB: d},
+		Logger: logger,
+	}
+	s.Sessions = scs.New()
+	s.Sessions.Store = auth.SessionStore{DB: d}
+	s.Sessions.Lifetime = cfg.SessionLifetime
+	s.Sessions.IdleTimeout = cfg.SessionIdle
+	s.Sessions.Cookie.Name = "passerelle_session"
+	s.Sessions.Cookie.HttpOnly = true
+	s.Sessions.Cookie.SameSite = http.SameSiteLaxMode
+	s.Sessions.Cookie.Secure = cfg.SecureCookies
+	s.Sessions.Cookie.Path = "/"
+	s.Sessions.HashTokenInStore = true
+	s.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		s.serverError(w, r, err)
+	}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(s.assets); err != nil {
+		return nil, err
+	}
+	s.metrics = newMetrics(d)
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the whole application with its middleware.
+func (s *Server) Handler() http.Handler {
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusForbidden, "Requête refusée : elle ne vient pas de Passerelle.")
+	}))
+	var h http.Handler = s.mux
+	h = s.authenticate(h)
+	h = markSession(h)
+	h = s.Sessions.LoadAndSave(h)
+	h = csrf.Handler(h)
+	h = limitBody(h, 1<<20)
+	h = securityHeaders(h)
+	h = s.observe(h) // outermost: request id, recover, log, metrics
+	return h
+}
+
+// HTTPServer returns an http.Server with timeouts suited to the Internet.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
+		Addr:              s.Config.Addr,
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      90 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
+	}
+}
