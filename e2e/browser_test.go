@@ -61,31 +61,51 @@ func startServer(t *testing.T, d *db.DB) string {
 }
 
 // browser starts a headless Chromium with a fresh profile; width and
-// height set the window (a phone is 390×844).
+// height set the window (a phone is 390×844). The first action runs without
+// a deadline (it starts the browser); later ones share a 90 s deadline.
 func browser(t *testing.T, width, height int) context.Context {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium(t)),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(width, height),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	if err := chromedp.Run(ctx, chromedp.Navigate("about:blank")); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		cancelCtx()
+		cancelAlloc()
 		t.Fatalf("start chromium: %v", err)
 	}
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	return ctx
+}
+
+// text returns the visible text of the first element matching sel.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestLoginHomeLogout(t *testing.T) {
@@ -93,61 +113,55 @@ func TestLoginHomeLogout(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		base := startServer(t, d)
 		ctx := browser(t, 390, 844)
-		var heading, loginHeading, lang string
-		err := chromedp.Run(ctx,
+		do(t, ctx,
 			chromedp.Navigate(base+"/"),
-			chromedp.WaitVisible(`#f-email`, chromedp.ByQuery),
-			chromedp.AttributeValue(`html`, "lang", &lang, nil, chromedp.ByQuery),
-			chromedp.SendKeys(`#f-email`, "referent@demo.passerelle.test", chromedp.ByQuery),
-			chromedp.SendKeys(`#f-password`, demo.Password, chromedp.ByQuery),
-			chromedp.Click(`form[action="/connexion"] button[type=submit]`, chromedp.ByQuery),
-			chromedp.WaitVisible(`main h1`, chromedp.ByQuery),
-			chromedp.Text(`main h1`, &heading, chromedp.ByQuery),
+			chromedp.WaitVisible(chromedp.CSS(`#f-email`)),
+			chromedp.SendKeys(chromedp.CSS(`#f-email`), "referent@demo.passerelle.test"),
+			chromedp.SendKeys(chromedp.CSS(`#f-password`), demo.Password),
+			chromedp.Click(chromedp.CSS(`form[action="/connexion"] button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#t-vous`)), // only on the home page
 		)
+		lang, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`html`), "lang"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if lang != "fr" || !strings.HasPrefix(heading, "Bonjour") {
-			t.Fatalf("home page: lang %q, heading %q", lang, heading)
+		if heading := text(t, ctx, `main h1`); lang.Value != "fr" || !strings.HasPrefix(heading, "Bonjour") {
+			t.Fatalf("home page: lang %q, heading %q", lang.Value, heading)
 		}
 		// On a phone the navigation sits behind the menu button.
-		err = chromedp.Run(ctx,
-			chromedp.Click(`details.menu summary`, chromedp.ByQuery),
-			chromedp.WaitVisible(`form.logout button`, chromedp.ByQuery),
-			chromedp.Click(`form.logout button`, chromedp.ByQuery),
-			chromedp.WaitVisible(`#f-email`, chromedp.ByQuery),
-			chromedp.Text(`main h1`, &loginHeading, chromedp.ByQuery),
+		do(t, ctx,
+			chromedp.Click(chromedp.CSS(`details.menu summary`)),
+			chromedp.WaitVisible(chromedp.CSS(`details.menu form.logout button`)),
+			chromedp.Click(chromedp.CSS(`details.menu form.logout button`)),
+			chromedp.WaitVisible(chromedp.CSS(`#f-email`)),
 		)
-		if err != nil {
-			t.Fatal(err)
+		if h := text(t, ctx, `main h1`); h != "Connexion" {
+			t.Fatalf("after logout: %q", h)
 		}
-		if loginHeading != "Connexion" {
-			t.Fatalf("after logout: %q", loginHeading)
+		if msg := text(t, ctx, `[role=status]`); !strings.Contains(msg, "déconnecté") {
+			t.Fatalf("logout message %q", msg)
 		}
 	})
 }
 
 func TestWrongPasswordKeepsEmail(t *testing.T) {
 	chromium(t)
-	d := dbtest.Open(t, db.SQLite)
-	base := startServer(t, d)
+	base := startServer(t, dbtest.Open(t, db.SQLite))
 	ctx := browser(t, 1280, 900)
-	var alert, email string
-	err := chromedp.Run(ctx,
+	do(t, ctx,
 		chromedp.Navigate(base+"/connexion"),
-		chromedp.WaitVisible(`#f-email`, chromedp.ByQuery),
-		chromedp.SendKeys(`#f-email`, "referent@demo.passerelle.test", chromedp.ByQuery),
-		chromedp.SendKeys(`#f-password`, "pas le bon mot de passe", chromedp.ByQuery),
-		chromedp.Click(`form[action="/connexion"] button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`[role=alert]`, chromedp.ByQuery),
-		chromedp.Text(`[role=alert]`, &alert, chromedp.ByQuery),
-		chromedp.Value(`#f-email`, &email, chromedp.ByQuery),
+		chromedp.WaitVisible(chromedp.CSS(`#f-email`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-email`), "referent@demo.passerelle.test"),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), "pas le bon mot de passe"),
+		chromedp.Click(chromedp.CSS(`form[action="/connexion"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[role=alert]`)),
 	)
+	if alert := text(t, ctx, `[role=alert]`); !strings.Contains(alert, "Adresse e-mail ou mot de passe incorrect") {
+		t.Fatalf("alert %q", alert)
+	}
+	email, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#f-email`)))
 	if err != nil {
 		t.Fatal(err)
-	}
-	if !strings.Contains(alert, "Adresse e-mail ou mot de passe incorrect") {
-		t.Fatalf("alert %q", alert)
 	}
 	if email != "referent@demo.passerelle.test" {
 		t.Fatalf("the e-mail typed was lost: %q", email)

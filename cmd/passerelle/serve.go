@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -111,11 +112,11 @@ func runJobs(ctx context.Context, cfg *config.Config, d *db.DB, logger *slog.Log
 	r := &jobs.Runner{DB: d, Logger: logger, WorkerID: fmt.Sprintf("%s-%d", host, os.Getpid())}
 	sender := &notify.Sender{SMTP: cfg.SMTP, Logger: logger}
 	r.Handle(notify.KindMail, sender.Handler())
-	r.Handle("sessions.purge", func(ctx context.Context, _ []byte) error {
+	r.Handle("sessions.purge", func(ctx context.Context, _ json.RawMessage) error {
 		_, err := auth.SessionStore{DB: d}.DeleteExpired(ctx)
 		return err
 	})
-	r.Handle("login_failures.purge", func(ctx context.Context, _ []byte) error {
+	r.Handle("login_failures.purge", func(ctx context.Context, _ json.RawMessage) error {
 		svc := &auth.Service{DB: d, BaseURL: cfg.BaseURL}
 		return svc.PurgeLoginFailures(ctx, db.Now(d.Clock).Add(-24*time.Hour))
 	})

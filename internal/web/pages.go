@@ -43,6 +43,7 @@ func parsePages(assets *assetSet) (*pageSet, error) {
 		"query":        pageQuery,
 		"input":        input,
 		"communeLabel": communeLabel,
+		"tel":          telURL,
 		"fieldErr":     func(f Form, name string) string { return f.Errors[name] },
 		"communeName": func(code string) string {
 			if c, ok := geo.CommuneByCode(code); ok {
@@ -226,4 +227,16 @@ func formError(form *Form, err error) bool {
 	}
 	form.Message = e.Message
 	return true
+}
+
+// telURL makes a tap-to-call link from a phone number, keeping only digits
+// and a leading +, so that it is safe to mark as a URL.
+func telURL(phone string) template.URL {
+	var b strings.Builder
+	for i, r := range phone {
+		if (r >= '0' && r <= '9') || (r == '+' && i == 0) {
+			b.WriteRune(r)
+		}
+	}
+	return template.URL("tel:" + b.String())
 }

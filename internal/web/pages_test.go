@@ -42,6 +42,8 @@ func TestPagesAndLogin(t *testing.T) {
 		mustContain(t, resp, body, 403, "Accès refusé")
 		resp, body = e.get(c, "/organisations?type_org=structure")
 		mustContain(t, resp, body, 200, "(fictif)")
+		resp, body = e.get(c, "/organisations/"+e.homeOrg(director))
+		mustContain(t, resp, body, 200, "MECS", `href="tel:0499`)
 		resp, body = e.get(c, "/compte")
 		mustContain(t, resp, body, 200, referent, "Jetons d'accès")
 		resp, body = e.get(c, "/nulle-part")

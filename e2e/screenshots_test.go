@@ -1,0 +1,67 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"passerelle/internal/db"
+	"passerelle/internal/db/dbtest"
+	"passerelle/internal/demo"
+)
+
+// TestScreenshots saves full-page screenshots of the main pages at phone
+// and desktop widths into $PASSERELLE_SCREENSHOTS, for people to look at.
+// It only runs when that variable names a folder.
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("PASSERELLE_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set PASSERELLE_SCREENSHOTS=DIR to save screenshots")
+	}
+	chromium(t)
+	base := startServer(t, dbtest.Open(t, db.SQLite))
+	pages := []struct{ name, path string }{
+		{"home", "/"}, {"organisations", "/organisations?type_org=structure"}, {"compte", "/compte"},
+		{"equipe", "/admin/comptes"}, {"invitation", "/admin/comptes/nouveau"},
+	}
+	for _, size := range []struct {
+		name string
+		w, h int
+	}{{"phone", 390, 844}, {"desktop", 1366, 900}} {
+		ctx := browser(t, size.w, size.h)
+		shoot := func(name string) {
+			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(dir, size.name+"-"+name+".png"), png, 0o644)
+		}
+		do(t, ctx, chromedp.Navigate(base+"/connexion"), chromedp.WaitVisible(chromedp.CSS(`#f-email`)))
+		shoot("connexion")
+		do(t, ctx,
+			chromedp.SendKeys(chromedp.CSS(`#f-email`), "directeur@demo.passerelle.test"),
+			chromedp.SendKeys(chromedp.CSS(`#f-password`), "faux"),
+			chromedp.Click(chromedp.CSS(`form[action="/connexion"] button`)),
+			chromedp.WaitVisible(chromedp.CSS(`[role=alert]`)))
+		shoot("connexion-erreur")
+		do(t, ctx,
+			chromedp.SetValue(chromedp.CSS(`#f-password`), demo.Password),
+			chromedp.Click(chromedp.CSS(`form[action="/connexion"] button`)),
+			chromedp.WaitVisible(chromedp.CSS(`#t-vous`)))
+		for _, p := range pages {
+			do(t, ctx, chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+			shoot(p.name)
+		}
+		do(t, ctx, chromedp.Navigate(base+"/organisations"), chromedp.WaitVisible(chromedp.CSS(`tbody a`)))
+		href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`tbody a`), "href"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(t, ctx, chromedp.Navigate(base+href.Value), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		shoot("organisation")
+		do(t, ctx, chromedp.Navigate(base+"/nulle-part"), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		shoot("404")
+	}
+}
