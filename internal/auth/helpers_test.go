@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,42 +13,19 @@ import (
 	"passerelle/internal/audit"
 	"passerelle/internal/auth"
 	"passerelle/internal/db"
+	"passerelle/internal/db/dbtest"
 	"passerelle/internal/notify"
 )
 
 // goodPassword satisfies the password rules for every test address.
 const goodPassword = "Marmotte-Verte-2026"
 
-// clock is a controllable time source for DB.Clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // env is one test's database, service and clock.
 type env struct {
 	t     *testing.T
 	d     *db.DB
 	s     *auth.Service
-	clock *clock
+	clock *dbtest.Clock
 }
 
 // start is a fixed winter time: Paris is UTC+1.
@@ -57,8 +33,7 @@ var start = time.Date(2026, 1, 15, 13, 17, 0, 0, time.UTC)
 
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
-	c := &clock{now: start}
-	d.Clock = c.Now
+	c := dbtest.NewClock(start).Use(d)
 	base, _ := url.Parse("http://127.0.0.1:8080")
 	return &env{t: t, d: d, s: &auth.Service{DB: d, BaseURL: base}, clock: c}
 }

@@ -3,7 +3,6 @@ package org_test
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,41 +10,23 @@ import (
 	"passerelle/internal/apperr"
 	"passerelle/internal/audit"
 	"passerelle/internal/db"
+	"passerelle/internal/db/dbtest"
 	"passerelle/internal/org"
 )
 
 var bg = context.Background()
-
-// clock is a controllable time source for DB.Clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // env is one test's database, service and clock.
 type env struct {
 	t     *testing.T
 	d     *db.DB
 	s     *org.Service
-	clock *clock
+	clock *dbtest.Clock
 }
 
 func newEnv(t *testing.T, d *db.DB) *env {
 	t.Helper()
-	c := &clock{now: time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)}
-	d.Clock = c.Now
+	c := dbtest.NewClock(time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)).Use(d)
 	return &env{t: t, d: d, s: &org.Service{DB: d}, clock: c}
 }
 
