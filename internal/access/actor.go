@@ -6,6 +6,7 @@ package access
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // Role is what an account does in an organisation.
@@ -67,6 +68,9 @@ type Actor struct {
 	Name        string
 	Memberships []Membership
 	System      bool // background work; allowed what jobs need, audited as such
+	// SessionsValidFrom is when the password or second factor last changed:
+	// sessions opened before it no longer act for the account.
+	SessionsValidFrom time.Time
 }
 
 // SystemActor is the actor of background jobs.

@@ -464,8 +464,10 @@ func (s *Service) LoadActor(ctx context.Context, accountID string) (access.Actor
 	}
 	var a access.Actor
 	err := s.DB.Read(ctx, func(tx *db.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT id, email, display_name FROM accounts WHERE id = $1 AND active = TRUE`,
-			accountID).Scan(&a.AccountID, &a.Email, &a.Name)
+		var changed sql.NullTime
+		err := tx.QueryRowContext(ctx, `SELECT id, email, display_name, credentials_changed_at FROM accounts
+			WHERE id = $1 AND active = TRUE`, accountID).Scan(&a.AccountID, &a.Email, &a.Name, &changed)
+		a.SessionsValidFrom = changed.Time
 		if errors.Is(err, sql.ErrNoRows) {
 			return errAccountNotFound()
 		}

@@ -104,7 +104,7 @@ func (s *Service) storePassword(ctx context.Context, accountID, next, action str
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = $1, updated_at = $2 WHERE id = $3`,
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = $1, updated_at = $2, credentials_changed_at = $2 WHERE id = $3`,
 			hash, tx.Now, accountID); err != nil {
 			return err
 		}

@@ -173,7 +173,7 @@ func (s *Service) useLink(ctx context.Context, purpose, token, password, action 
 		if n != 1 {
 			return errLinkInvalid()
 		}
-		n, err = affected(tx.ExecContext(ctx, `UPDATE accounts SET password_hash = $1, updated_at = $2
+		n, err = affected(tx.ExecContext(ctx, `UPDATE accounts SET password_hash = $1, updated_at = $2, credentials_changed_at = $2
 			WHERE id = $3 AND active = TRUE`, hash, tx.Now, a.id))
 		if err != nil {
 			return err

@@ -175,7 +175,7 @@ func (s *Service) ConfirmTOTPEnrolment(ctx context.Context, accountID, secret, c
 		}
 		// The code used to confirm may not serve again to log in.
 		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET totp_secret = $1, totp_enabled = TRUE,
-			totp_last_step = $2, updated_at = $3 WHERE id = $4`,
+			totp_last_step = $2, updated_at = $3, credentials_changed_at = $3 WHERE id = $4`,
 			secret, max(step, acc.totpLastStep), tx.Now, acc.ID); err != nil {
 			return err
 		}
@@ -210,7 +210,7 @@ func (s *Service) DisableTOTP(ctx context.Context, accountID, password string) e
 		return err
 	}
 	return s.DB.Write(ctx, func(tx *db.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET totp_enabled = FALSE, totp_secret = '', updated_at = $1
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET totp_enabled = FALSE, totp_secret = '', updated_at = $1, credentials_changed_at = $1
 			WHERE id = $2`, tx.Now, acc.ID); err != nil {
 			return err
 		}
@@ -240,7 +240,7 @@ func (s *Service) ResetTOTP(ctx context.Context, accountID string) error {
 		if !acc.TOTPEnabled {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET totp_enabled = FALSE, totp_secret = '', updated_at = $1
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET totp_enabled = FALSE, totp_secret = '', updated_at = $1, credentials_changed_at = $1
 			WHERE id = $2`, tx.Now, acc.ID); err != nil {
 			return err
 		}

@@ -38,7 +38,7 @@ func Enqueue(ctx context.Context, tx *db.Tx, j Job) error {
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO jobs (id, kind, payload, dedup_key, run_at, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedup_key) DO NOTHING`,
-		db.NewID(), j.Kind, string(payload), dedup, runAt.UTC(), tx.Now)
+		db.NewID(), j.Kind, string(payload), dedup, runAt.UTC().Truncate(time.Microsecond), tx.Now)
 	if err != nil {
 		return fmt.Errorf("enqueue %s: %w", j.Kind, err)
 	}

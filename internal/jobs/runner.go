@@ -3,9 +3,11 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"os"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -16,22 +18,60 @@ import (
 )
 
 // Handler does the work of one job. It must be idempotent: a job whose
-// server died after the work but before marking it done runs again.
+// server died after the work but before marking it done runs again. Its
+// context ends with the job's lease, after which another runner may take it.
 type Handler func(ctx context.Context, payload json.RawMessage) error
 
 // Runner claims due jobs and runs them. Any number of runners, in any
 // number of servers, may share one database: a job is claimed by one only.
+// The settings are read at the first RunOnce or Run.
 type Runner struct {
 	DB       *db.DB
 	Logger   *slog.Logger
-	WorkerID string
-	Poll     time.Duration // between two looks at the queue; default 2s
+	WorkerID string        // names the claimant in locked_by; default host-random
+	Poll     time.Duration // between two looks at an empty queue; default 2s
 	Lease    time.Duration // how long a claimed job stays locked; default 5m
-	Batch    int           // jobs claimed at once; default 10
+	Batch    int           // jobs claimed, and run side by side, at once; default 10
 
+	once     sync.Once
+	cfg      settings
 	mu       sync.Mutex
 	handlers map[string]Handler
 	every    map[string]time.Duration
+}
+
+type settings struct {
+	logger   *slog.Logger
+	workerID string
+	poll     time.Duration
+	lease    time.Duration
+	batch    int
+}
+
+// settings fills the defaults once, without writing the exported fields, so
+// that RunOnce may be called from several goroutines.
+func (r *Runner) settings() settings {
+	r.once.Do(func() {
+		c := settings{logger: r.Logger, workerID: r.WorkerID, poll: r.Poll, lease: r.Lease, batch: r.Batch}
+		if c.logger == nil {
+			c.logger = slog.Default()
+		}
+		if c.workerID == "" {
+			host, _ := os.Hostname()
+			c.workerID = host + "-" + db.NewID()
+		}
+		if c.poll <= 0 {
+			c.poll = 2 * time.Second
+		}
+		if c.lease <= 0 {
+			c.lease = 5 * time.Minute
+		}
+		if c.batch <= 0 {
+			c.batch = 10
+		}
+		r.cfg = c
+	})
+	return r.cfg
 }
 
 // Handle registers the handler of a job kind.
@@ -44,9 +84,13 @@ func (r *Runner) Handle(kind string, h Handler) {
 	r.handlers[kind] = h
 }
 
-// Every schedules a job of kind once per interval across all servers: each
-// slot has a dedup key, so runners enqueueing the same slot create one job.
+// Every schedules a job of kind (payload {}) once per interval across all
+// servers: each slot, aligned on UTC, has its own dedup key, so runners
+// enqueueing the same slot create one job.
 func (r *Runner) Every(kind string, interval time.Duration) {
+	if interval <= 0 {
+		panic("jobs: Every needs a positive interval")
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.every == nil {
@@ -55,35 +99,20 @@ func (r *Runner) Every(kind string, interval time.Duration) {
 	r.every[kind] = interval
 }
 
-func (r *Runner) defaults() {
-	if r.Poll <= 0 {
-		r.Poll = 2 * time.Second
-	}
-	if r.Lease <= 0 {
-		r.Lease = 5 * time.Minute
-	}
-	if r.Batch <= 0 {
-		r.Batch = 10
-	}
-	if r.Logger == nil {
-		r.Logger = slog.Default()
-	}
-	if r.WorkerID == "" {
-		r.WorkerID = db.NewID()
-	}
-}
-
-// Run works until ctx ends.
+// Run works until ctx ends, then returns ctx's error.
 func (r *Runner) Run(ctx context.Context) error {
-	r.defaults()
-	t := time.NewTicker(r.Poll)
+	cfg := r.settings()
+	t := time.NewTicker(cfg.poll)
 	defer t.Stop()
 	for {
 		n, err := r.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
-			r.Logger.Error("jobs: run", "error", err.Error())
+			cfg.logger.Error("jobs: run", "error", err.Error())
 		}
-		if n == r.Batch {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if n == cfg.batch && err == nil {
 			continue // more may be due
 		}
 		select {
@@ -94,21 +123,21 @@ func (r *Runner) Run(ctx context.Context) error {
 	}
 }
 
-// RunOnce schedules the recurring jobs of the current slot, then claims and
-// runs one batch of due jobs. It returns how many jobs it ran.
-func (r *Runner) RunOnce(ctx context.Context) (int, error) {
-	r.defaults()
-	if err := r.schedule(ctx); err != nil {
-		return 0, err
-	}
-	claimed, err := r.claim(ctx)
+// RunOnce enqueues the recurring jobs of the current slot, then claims one
+// batch of due jobs and runs them side by side. It returns how many it ran.
+func (r *Runner) RunOnce(ctx context.Context) (handled int, err error) {
+	cfg := r.settings()
+	schedErr := r.schedule(ctx)
+	claimed, err := r.claim(ctx, cfg)
 	if err != nil {
-		return 0, err
+		return 0, errors.Join(schedErr, fmt.Errorf("claim jobs: %w", err))
 	}
+	var wg sync.WaitGroup
 	for _, j := range claimed {
-		r.run(ctx, j)
+		wg.Go(func() { r.run(ctx, cfg, j) })
 	}
-	return len(claimed), nil
+	wg.Wait()
+	return len(claimed), schedErr
 }
 
 func (r *Runner) schedule(ctx context.Context) error {
@@ -121,7 +150,7 @@ func (r *Runner) schedule(ctx context.Context) error {
 	if len(every) == 0 {
 		return nil
 	}
-	return r.DB.Write(ctx, func(tx *db.Tx) error {
+	err := r.DB.Write(ctx, func(tx *db.Tx) error {
 		for kind, interval := range every {
 			slot := tx.Now.Truncate(interval)
 			if err := Enqueue(ctx, tx, Job{Kind: kind, Payload: struct{}{}, RunAt: slot,
@@ -131,6 +160,10 @@ func (r *Runner) schedule(ctx context.Context) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("schedule recurring jobs: %w", err)
+	}
+	return nil
 }
 
 type claimedJob struct {
@@ -140,15 +173,18 @@ type claimedJob struct {
 	maxAttempts int
 }
 
-// claim locks up to Batch due jobs for this worker in one statement.
-func (r *Runner) claim(ctx context.Context) ([]claimedJob, error) {
+// claim locks up to a batch of due jobs for this worker in one statement.
+// On PostgreSQL, SKIP LOCKED lets runners claim side by side without waiting
+// for each other; on SQLite the single writer serialises the claims.
+func (r *Runner) claim(ctx context.Context, cfg settings) ([]claimedJob, error) {
 	var out []claimedJob
 	err := r.DB.Write(ctx, func(tx *db.Tx) error {
+		out = out[:0] // a retried transaction starts afresh
 		rows, err := tx.QueryContext(ctx, `UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = attempts + 1
 			WHERE id IN (SELECT id FROM jobs WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= $3
 				AND (locked_until IS NULL OR locked_until < $3) ORDER BY run_at LIMIT $4`+tx.Dialect.SkipLocked()+`)
 			RETURNING id, kind, payload, attempts, max_attempts`,
-			r.WorkerID, tx.Now.Add(r.Lease), tx.Now, r.Batch)
+			cfg.workerID, tx.Now.Add(cfg.lease), tx.Now, cfg.batch)
 		if err != nil {
 			return err
 		}
@@ -165,79 +201,141 @@ func (r *Runner) claim(ctx context.Context) ([]claimedJob, error) {
 	return out, err
 }
 
-func (r *Runner) run(ctx context.Context, j claimedJob) {
+// errNoHandler is the last_error of a job whose kind nobody handles.
+var errNoHandler = Permanent(errors.New("no handler"))
+
+func (r *Runner) run(ctx context.Context, cfg settings, j claimedJob) {
 	r.mu.Lock()
 	h := r.handlers[j.kind]
 	r.mu.Unlock()
 	var err error
 	if h == nil {
-		err = fmt.Errorf("no handler for job kind %q", j.kind)
-		j.attempts = j.maxAttempts // retrying cannot help
+		err = errNoHandler
 	} else {
-		// Jobs act as the system: the policy knows it, the audit log says it.
-		err = safeCall(access.WithActor(ctx, access.SystemActor), h, json.RawMessage(j.payload))
+		// The handler must end within the lease, after which the job is
+		// another runner's. Jobs act as the system: the policy knows it,
+		// the audit log says it.
+		hctx, cancel := context.WithTimeout(access.WithActor(ctx, access.SystemActor), cfg.lease)
+		err = r.call(hctx, cfg, j, h)
+		cancel()
 	}
-	if err == nil {
-		err = r.DB.Write(ctx, func(tx *db.Tx) error {
-			_, err := tx.ExecContext(ctx, `UPDATE jobs SET done_at = $1, locked_until = NULL, last_error = ''
-				WHERE id = $2 AND locked_by = $3`, tx.Now, j.id, r.WorkerID)
-			return err
-		})
-		if err != nil {
-			r.Logger.Error("jobs: mark done", "job", j.id, "kind", j.kind, "error", err.Error())
-		}
-		return
+	// The outcome is recorded even when ctx ended meanwhile (shutdown).
+	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	switch {
+	case err == nil:
+		r.done(bctx, cfg, j)
+	case ctx.Err() != nil:
+		r.release(bctx, cfg, j)
+	default:
+		r.fail(bctx, cfg, j, err)
 	}
-	r.fail(ctx, j, err)
 }
 
-// fail schedules a retry with exponential backoff, or gives up.
-func (r *Runner) fail(ctx context.Context, j claimedJob, cause error) {
-	msg := cause.Error()
-	if len(msg) > 2000 {
-		msg = msg[:2000]
-	}
-	final := j.attempts >= j.maxAttempts
+// call runs h, turning a panic into an error.
+func (r *Runner) call(ctx context.Context, cfg settings, j claimedJob, h Handler) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			cfg.logger.Error("jobs: handler panicked", "job", j.id, "kind", j.kind,
+				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return h(ctx, json.RawMessage(j.payload))
+}
+
+// done marks j done, unless its lease ran out and another runner took it.
+func (r *Runner) done(ctx context.Context, cfg settings, j claimedJob) {
+	var n int64
 	err := r.DB.Write(ctx, func(tx *db.Tx) error {
-		if final {
-			_, err := tx.ExecContext(ctx, `UPDATE jobs SET failed_at = $1, locked_until = NULL, last_error = $2
-				WHERE id = $3 AND locked_by = $4`, tx.Now, msg, j.id, r.WorkerID)
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET done_at = $1, locked_until = NULL, last_error = ''
+			WHERE id = $2 AND locked_by = $3 AND done_at IS NULL`, tx.Now, j.id, cfg.workerID)
+		if err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE jobs SET run_at = $1, locked_until = NULL, last_error = $2
-			WHERE id = $3 AND locked_by = $4`, tx.Now.Add(Backoff(j.attempts)), msg, j.id, r.WorkerID)
+		n, err = res.RowsAffected()
+		return err
+	})
+	switch {
+	case err != nil:
+		cfg.logger.Error("jobs: mark done", "job", j.id, "kind", j.kind, "error", err.Error())
+	case n == 0:
+		cfg.logger.Warn("jobs: lease lost before the job ended; another runner may run it again",
+			"job", j.id, "kind", j.kind)
+	}
+}
+
+// release gives j back untouched when this server stops in the middle of it,
+// so another server takes it at once and the attempt does not count.
+func (r *Runner) release(ctx context.Context, cfg settings, j claimedJob) {
+	err := r.DB.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE jobs SET locked_by = '', locked_until = NULL, attempts = attempts - 1
+			WHERE id = $1 AND locked_by = $2 AND done_at IS NULL AND failed_at IS NULL`, j.id, cfg.workerID)
 		return err
 	})
 	if err != nil {
-		r.Logger.Error("jobs: record failure", "job", j.id, "error", err.Error())
+		cfg.logger.Error("jobs: release", "job", j.id, "kind", j.kind, "error", err.Error())
 	}
-	level := r.Logger.Warn
-	if final {
-		level = r.Logger.Error
-	}
-	level("jobs: failed", "job", j.id, "kind", j.kind, "attempt", j.attempts, "final", final, "error", msg)
 }
 
-// Backoff is the wait before retry n (n from 1): 30 s doubling, at most an
-// hour, with up to 10 % jitter so that retries from many jobs spread out.
+// fail schedules a retry with exponential backoff, or gives up after the
+// last attempt or on a permanent error.
+func (r *Runner) fail(ctx context.Context, cfg settings, j claimedJob, cause error) {
+	msg := errorText(cause)
+	var perm permanentError
+	final := j.attempts >= j.maxAttempts || errors.As(cause, &perm)
+	err := r.DB.Write(ctx, func(tx *db.Tx) error {
+		if final {
+			_, err := tx.ExecContext(ctx, `UPDATE jobs SET failed_at = $1, locked_until = NULL, last_error = $2
+				WHERE id = $3 AND locked_by = $4 AND done_at IS NULL`, tx.Now, msg, j.id, cfg.workerID)
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE jobs SET run_at = $1, locked_until = NULL, last_error = $2
+			WHERE id = $3 AND locked_by = $4 AND done_at IS NULL`, tx.Now.Add(Backoff(j.attempts)), msg, j.id, cfg.workerID)
+		return err
+	})
+	if err != nil {
+		cfg.logger.Error("jobs: record failure", "job", j.id, "kind", j.kind, "error", err.Error())
+	}
+	if final {
+		cfg.logger.Error("jobs: failed for good", "job", j.id, "kind", j.kind, "attempts", j.attempts, "error", msg)
+		return
+	}
+	cfg.logger.Warn("jobs: failed, will retry", "job", j.id, "kind", j.kind, "attempts", j.attempts, "error", msg)
+}
+
+// errorText makes an error storable in last_error: valid UTF-8 without NUL
+// (PostgreSQL refuses both), at most 2,000 bytes.
+func errorText(err error) string {
+	s := strings.ToValidUTF8(strings.ReplaceAll(err.Error(), "\x00", ""), "\uFFFD")
+	if len(s) > 2000 {
+		s = strings.ToValidUTF8(s[:2000], "")
+	}
+	return s
+}
+
+// Backoff is the wait before the retry that follows attempt n (n from 1):
+// 30 s doubling, at most an hour, plus up to 10 % jitter so that retries of
+// many jobs spread out.
 func Backoff(attempt int) time.Duration {
 	d := 30 * time.Second
 	for i := 1; i < attempt && d < time.Hour; i++ {
 		d *= 2
 	}
 	d = min(d, time.Hour)
-	return d + time.Duration(rand.Int64N(int64(d/10)+1))
+	return d + rand.N(d/10+1)
 }
 
-func safeCall(ctx context.Context, h Handler, payload json.RawMessage) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			stack := string(debug.Stack())
-			if i := strings.Index(stack, "\n"); i > 0 {
-				stack = stack[:min(len(stack), 1500)]
-			}
-			err = fmt.Errorf("panic: %v\n%s", p, stack)
-		}
-	}()
-	return h(ctx, payload)
+// Permanent marks err as one that retrying cannot cure (a malformed
+// payload, an invalid address): the job fails at once.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanentError{err}
 }
+
+type permanentError struct{ err error }
+
+func (e permanentError) Error() string { return e.err.Error() }
+func (e permanentError) Unwrap() error { return e.err }

@@ -93,7 +93,8 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Auth.ChangePassword(r.Context(), id, r.PostForm.Get("current_password"), r.PostForm.Get("password")); err != nil {
 		return s.accountRetry(w, r, err, func(p *accountSelfPage, f Form) { p.PasswordForm = f })
 	}
-	s.flash(r, "Votre mot de passe a été changé.")
+	s.touchAuth(r)
+	s.flash(r, "Votre mot de passe a été changé. Vos autres sessions sont fermées.")
 	http.Redirect(w, r, "/compte", http.StatusSeeOther)
 	return nil
 }
@@ -117,6 +118,7 @@ func (s *Server) accountTOTPSubmit(w http.ResponseWriter, r *http.Request) error
 		return s.enrolRetry(w, r, id, err, false)
 	}
 	s.Sessions.Remove(r.Context(), sessEnrolSecret)
+	s.touchAuth(r)
 	s.flash(r, "La double authentification est activée.")
 	http.Redirect(w, r, "/compte", http.StatusSeeOther)
 	return nil
@@ -130,6 +132,7 @@ func (s *Server) accountTOTPDisable(w http.ResponseWriter, r *http.Request) erro
 	if err := s.Auth.DisableTOTP(r.Context(), id, r.PostForm.Get("password")); err != nil {
 		return s.accountRetry(w, r, err, func(p *accountSelfPage, f Form) { p.TOTPForm = f })
 	}
+	s.touchAuth(r)
 	s.flash(r, "La double authentification est désactivée.")
 	http.Redirect(w, r, "/compte", http.StatusSeeOther)
 	return nil

@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/pquerna/otp"
 
@@ -70,6 +71,7 @@ func (s *Server) completeLogin(w http.ResponseWriter, r *http.Request, accountID
 	s.Sessions.Remove(ctx, sessPendingEnrol)
 	s.Sessions.Remove(ctx, sessEnrolSecret)
 	s.Sessions.Put(ctx, sessAccount, accountID)
+	s.touchAuth(r)
 	next := s.Sessions.PopString(ctx, sessNext)
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
 		next = "/"
@@ -233,4 +235,10 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	s.flash(r, "Vous êtes déconnecté·e.")
 	http.Redirect(w, r, "/connexion", http.StatusSeeOther)
 	return nil
+}
+
+// touchAuth marks the session as authenticated now: after a login, or after
+// the account changed its own credentials, which ends its other sessions.
+func (s *Server) touchAuth(r *http.Request) {
+	s.Sessions.Put(r.Context(), sessAuthAt, time.Now().UnixMicro())
 }

@@ -162,6 +162,7 @@ const (
 	sessAccount      = "account_id"         // fully logged in
 	sessPending      = "pending_account_id" // password checked, second factor to come
 	sessPendingEnrol = "pending_enrolment"  // the second factor must first be set up
+	sessAuthAt       = "auth_at"            // when this session was authenticated (Unix µs)
 	sessFlash        = "flash"
 	sessNext         = "next"
 	sessEnrolSecret  = "totp_enrol_secret"
@@ -196,6 +197,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if id := s.Sessions.GetString(ctx, sessAccount); id != "" {
 			actor, err := s.Auth.LoadActor(ctx, id)
 			switch {
+			case err == nil && s.Sessions.GetInt64(ctx, sessAuthAt) < actor.SessionsValidFrom.UnixMicro():
+				// The password or second factor changed since this session began.
+				s.Sessions.Destroy(ctx)
 			case err == nil:
 				ctx = access.WithActor(ctx, actor)
 			case apperr.CodeOf(err) == apperr.Internal:

@@ -121,3 +121,27 @@ func TestLoginThrottling(t *testing.T) {
 		t.Fatalf("right password while throttled: %d", resp.StatusCode)
 	}
 }
+
+// Changing the password ends the account's other sessions, not the one
+// that changed it.
+func TestPasswordChangeEndsOtherSessions(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		phone, laptop := e.login(educator), e.login(educator)
+		resp, body := e.postForm(laptop, "/compte/mot-de-passe", url.Values{"current_password": {"Passerelle-demo-2026"},
+			"password": {"trois tortues traversent la rue"}, "password_confirm": {"trois tortues traversent la rue"}})
+		if resp.StatusCode != 303 {
+			t.Fatalf("change password: %d %s", resp.StatusCode, excerpt(body))
+		}
+		resp, body = e.get(laptop, "/compte")
+		mustContain(t, resp, body, 200, "Vos autres sessions sont fermées")
+		resp, _ = e.get(phone, "/compte")
+		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/connexion" {
+			t.Fatalf("the other session still works: %d", resp.StatusCode)
+		}
+		// A wrong current password changes nothing and keeps the form.
+		resp, body = e.postForm(laptop, "/compte/mot-de-passe", url.Values{"current_password": {"faux"},
+			"password": {"une autre phrase de passe"}, "password_confirm": {"une autre phrase de passe"}})
+		mustContain(t, resp, body, 422, "Mot de passe")
+	})
+}
