@@ -244,38 +244,16 @@ func (r *Runner) call(ctx context.Context, cfg settings, j claimedJob, h Handler
 	return h(ctx, json.RawMessage(j.payload))
 }
 
-// done marks j done, unless its lease ran out and another runner took it.
+// done marks j done.
 func (r *Runner) done(ctx context.Context, cfg settings, j claimedJob) {
-	var n int64
-	err := r.DB.Write(ctx, func(tx *db.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE jobs SET done_at = $1, locked_until = NULL, last_error = ''
-			WHERE id = $2 AND locked_by = $3 AND done_at IS NULL`, tx.Now, j.id, cfg.workerID)
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	switch {
-	case err != nil:
-		cfg.logger.Error("jobs: mark done", "job", j.id, "kind", j.kind, "error", err.Error())
-	case n == 0:
-		cfg.logger.Warn("jobs: lease lost before the job ended; another runner may run it again",
-			"job", j.id, "kind", j.kind)
-	}
+	r.record(ctx, cfg, j, "mark done", `done_at = $3, locked_until = NULL, last_error = ''`,
+		func(now time.Time) []any { return []any{now} })
 }
 
 // release gives j back untouched when this server stops in the middle of it,
 // so another server takes it at once and the attempt does not count.
 func (r *Runner) release(ctx context.Context, cfg settings, j claimedJob) {
-	err := r.DB.Write(ctx, func(tx *db.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE jobs SET locked_by = '', locked_until = NULL, attempts = attempts - 1
-			WHERE id = $1 AND locked_by = $2 AND done_at IS NULL AND failed_at IS NULL`, j.id, cfg.workerID)
-		return err
-	})
-	if err != nil {
-		cfg.logger.Error("jobs: release", "job", j.id, "kind", j.kind, "error", err.Error())
-	}
+	r.record(ctx, cfg, j, "release", `locked_by = '', locked_until = NULL, attempts = attempts - 1`, nil)
 }
 
 // fail schedules a retry with exponential backoff, or gives up after the
@@ -284,24 +262,48 @@ func (r *Runner) fail(ctx context.Context, cfg settings, j claimedJob, cause err
 	msg := errorText(cause)
 	var perm permanentError
 	final := j.attempts >= j.maxAttempts || errors.As(cause, &perm)
-	err := r.DB.Write(ctx, func(tx *db.Tx) error {
-		if final {
-			_, err := tx.ExecContext(ctx, `UPDATE jobs SET failed_at = $1, locked_until = NULL, last_error = $2
-				WHERE id = $3 AND locked_by = $4 AND done_at IS NULL`, tx.Now, msg, j.id, cfg.workerID)
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE jobs SET run_at = $1, locked_until = NULL, last_error = $2
-			WHERE id = $3 AND locked_by = $4 AND done_at IS NULL`, tx.Now.Add(Backoff(j.attempts)), msg, j.id, cfg.workerID)
-		return err
-	})
-	if err != nil {
-		cfg.logger.Error("jobs: record failure", "job", j.id, "kind", j.kind, "error", err.Error())
-	}
 	if final {
-		cfg.logger.Error("jobs: failed for good", "job", j.id, "kind", j.kind, "attempts", j.attempts, "error", msg)
+		if r.record(ctx, cfg, j, "record failure", `failed_at = $3, locked_until = NULL, last_error = $4`,
+			func(now time.Time) []any { return []any{now, msg} }) {
+			cfg.logger.Error("jobs: failed for good", "job", j.id, "kind", j.kind, "attempts", j.attempts, "error", msg)
+		}
 		return
 	}
-	cfg.logger.Warn("jobs: failed, will retry", "job", j.id, "kind", j.kind, "attempts", j.attempts, "error", msg)
+	if r.record(ctx, cfg, j, "record failure", `run_at = $3, locked_until = NULL, last_error = $4`,
+		func(now time.Time) []any { return []any{now.Add(Backoff(j.attempts)).Truncate(time.Microsecond), msg} }) {
+		cfg.logger.Warn("jobs: failed, will retry", "job", j.id, "kind", j.kind, "attempts", j.attempts, "error", msg)
+	}
+}
+
+// record sets the columns of j (set uses $3… for the values given the
+// transaction's time) if this worker still holds it. A job whose lease ran
+// out may have been taken by another runner: then nothing changes and
+// record reports false.
+func (r *Runner) record(ctx context.Context, cfg settings, j claimedJob, what, set string, values func(now time.Time) []any) bool {
+	var n int64
+	err := r.DB.Write(ctx, func(tx *db.Tx) error {
+		args := []any{j.id, cfg.workerID}
+		if values != nil {
+			args = append(args, values(tx.Now)...)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE jobs SET `+set+`
+			WHERE id = $1 AND locked_by = $2 AND done_at IS NULL AND failed_at IS NULL`, args...)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	switch {
+	case err != nil:
+		cfg.logger.Error("jobs: "+what, "job", j.id, "kind", j.kind, "error", err.Error())
+		return false
+	case n == 0:
+		cfg.logger.Warn("jobs: lease lost before the job ended; another runner has it",
+			"job", j.id, "kind", j.kind, "worker", cfg.workerID)
+		return false
+	}
+	return true
 }
 
 // errorText makes an error storable in last_error: valid UTF-8 without NUL

@@ -2,10 +2,21 @@ package notify_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"database/sql"
 	"errors"
 	"io"
+	"log"
 	"log/slog"
+	"math/big"
 	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
 	"net"
 	"net/mail"
 	"strings"
@@ -13,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	smtp "github.com/emersion/go-smtp"
 
 	"passerelle/internal/config"
@@ -22,31 +34,69 @@ import (
 	"passerelle/internal/notify"
 )
 
+var bg = context.Background()
+
 // inbox is a real SMTP server on loopback that keeps what it receives and
-// can be told to refuse a recipient.
+// can be told to refuse a recipient or to require a login.
 type inbox struct {
-	mu      sync.Mutex
-	msgs    []received
-	refuse  string
-	addr    string
-	starttl bool
+	addr string
+
+	mu     sync.Mutex
+	msgs   []received
+	refuse string // RCPT TO this address gets a 450
+	user   string // when set, AUTH PLAIN with user/"secret" is required
 }
 
 type received struct {
-	from, to string
-	data     []byte
+	from, to, user string
+	data           []byte
 }
 
 func (b *inbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{box: b}, nil }
 
-type session struct {
-	box      *inbox
-	from, to string
+func (b *inbox) setRefuse(addr string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.refuse = addr
 }
 
+func (b *inbox) requireLogin(user string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.user = user
+}
+
+func (b *inbox) all() []received {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]received(nil), b.msgs...)
+}
+
+type session struct {
+	box            *inbox
+	from, to, user string
+}
+
+func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (s *session) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		s.box.mu.Lock()
+		defer s.box.mu.Unlock()
+		if user != s.box.user || pass != "secret" {
+			return errors.New("bad login")
+		}
+		s.user = user
+		return nil
+	}), nil
+}
 func (s *session) Reset()        {}
 func (s *session) Logout() error { return nil }
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	s.box.mu.Lock()
+	defer s.box.mu.Unlock()
+	if s.box.user != "" && s.user == "" {
+		return smtp.ErrAuthRequired
+	}
 	s.from = from
 	return nil
 }
@@ -65,18 +115,32 @@ func (s *session) Data(r io.Reader) error {
 		return err
 	}
 	s.box.mu.Lock()
-	s.box.msgs = append(s.box.msgs, received{s.from, s.to, b})
+	s.box.msgs = append(s.box.msgs, received{s.from, s.to, s.user, b})
 	s.box.mu.Unlock()
 	return nil
 }
 
-func startInbox(t *testing.T) *inbox {
+// startInbox starts a plain SMTP server (no TLS) on 127.0.0.1:0.
+func startInbox(t *testing.T) *inbox { return serveInbox(t, nil, false) }
+
+// serveInbox starts the server; with cfg it offers STARTTLS, or speaks TLS
+// from the start when implicit is set.
+func serveInbox(t *testing.T, cfg *tls.Config, implicit bool) *inbox {
 	t.Helper()
 	box := &inbox{}
 	srv := smtp.NewServer(box)
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
+	var ln net.Listener
+	var err error
+	if implicit {
+		ln, err = tls.Listen("tcp", "127.0.0.1:0", cfg)
+	} else {
+		srv.TLSConfig = cfg
+		ln, err = net.Listen("tcp", "127.0.0.1:0")
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,155 +150,373 @@ func startInbox(t *testing.T) *inbox {
 	return box
 }
 
-func (b *inbox) all() []received {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]received(nil), b.msgs...)
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// plainSender sends to box without TLS, as to a local relay.
+func plainSender(box *inbox) *notify.Sender {
+	return &notify.Sender{SMTP: config.SMTP{Addr: box.addr, TLS: "none",
+		From: "Passerelle <ne-pas-repondre@passerelle.test>"}, Logger: quiet()}
 }
 
-func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+func enqueueMail(t *testing.T, d *db.DB, m notify.Mail) {
+	t.Helper()
+	if err := d.Write(bg, func(tx *db.Tx) error { return notify.EnqueueMail(bg, tx, m) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// parse reads a received message and checks the headers every mail has.
+func parse(t *testing.T, r received) *mail.Message {
+	t.Helper()
+	for _, line := range strings.Split(string(r.data), "\r\n") {
+		if len(line) > 78 {
+			t.Errorf("line longer than 78 characters: %q", line)
+		}
+	}
+	m, err := mail.ReadMessage(strings.NewReader(string(r.data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Header.Date(); err != nil {
+		t.Errorf("Date: %v", err)
+	}
+	if id := m.Header.Get("Message-Id"); !strings.HasPrefix(id, "<") || !strings.HasSuffix(id, "@passerelle.test>") {
+		t.Errorf("Message-ID %q", id)
+	}
+	if m.Header.Get("MIME-Version") != "1.0" {
+		t.Errorf("MIME-Version %q", m.Header.Get("MIME-Version"))
+	}
+	return m
+}
+
+func decodedHeader(t *testing.T, m *mail.Message, name string) string {
+	t.Helper()
+	v, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get(name))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return v
+}
+
+func readQP(t *testing.T, r io.Reader) string {
+	t.Helper()
+	b, err := io.ReadAll(quotedprintable.NewReader(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+const resetText = "Bonjour Léa,\n\nPour choisir un nouveau mot de passe, suivez ce lien dans l'heure qui vient : " +
+	"https://passerelle.test/mot-de-passe/reinitialiser/0123456789abcdef0123456789abcdef\n\n" +
+	".\nÀ bientôt sur Passerelle, l'équipe d'accueil « Évry-Courcouronnes »."
 
 func TestMailGoesThroughTheOutboxToSMTP(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		box := startInbox(t)
-		ctx := context.Background()
-		sender := &notify.Sender{SMTP: config.SMTP{Addr: box.addr, TLS: "none", From: "Passerelle <ne-pas-repondre@passerelle.test>"}, Logger: quiet()}
 		r := &jobs.Runner{DB: d, Logger: quiet(), WorkerID: "w1"}
-		r.Handle(notify.KindMail, sender.Handler())
-
-		err := d.Write(ctx, func(tx *db.Tx) error {
-			return notify.EnqueueMail(ctx, tx, notify.Mail{To: "léa.martin@example.test", Subject: "Réinitialisation de votre mot de passe",
-				Text: "Bonjour Léa,\nVoici le lien : https://passerelle.test/mot-de-passe/reinitialiser/abc\nÀ bientôt."})
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n, err := r.RunOnce(ctx); err != nil || n != 1 {
+		r.Handle(notify.KindMail, plainSender(box).Handler())
+		enqueueMail(t, d, notify.Mail{To: "Léa Martin <lea.martin@example.test>",
+			Subject: "Réinitialisation de votre mot de passe", Text: resetText})
+		if n, err := r.RunOnce(bg); err != nil || n != 1 {
 			t.Fatalf("RunOnce: %d %v", n, err)
 		}
 		msgs := box.all()
-		if len(msgs) != 1 || msgs[0].to != "léa.martin@example.test" {
+		if len(msgs) != 1 || msgs[0].to != "lea.martin@example.test" || msgs[0].from != "ne-pas-repondre@passerelle.test" {
 			t.Fatalf("received %+v", msgs)
 		}
-		m, err := mail.ReadMessage(strings.NewReader(string(msgs[0].data)))
-		if err != nil {
-			t.Fatal(err)
+		m := parse(t, msgs[0])
+		if s := decodedHeader(t, m, "Subject"); s != "Réinitialisation de votre mot de passe" {
+			t.Fatalf("subject %q", s)
 		}
-		subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
-		if subject != "Réinitialisation de votre mot de passe" {
-			t.Fatalf("subject %q", subject)
+		if to := decodedHeader(t, m, "To"); to != `"Léa Martin" <lea.martin@example.test>` && to != "Léa Martin <lea.martin@example.test>" {
+			t.Fatalf("To %q", to)
 		}
-		if m.Header.Get("Date") == "" || m.Header.Get("Message-Id") == "" {
-			t.Fatal("Date and Message-ID are required")
+		if ct, params, _ := mime.ParseMediaType(m.Header.Get("Content-Type")); ct != "text/plain" || params["charset"] != "utf-8" ||
+			m.Header.Get("Content-Transfer-Encoding") != "quoted-printable" {
+			t.Fatalf("Content-Type %q", m.Header.Get("Content-Type"))
 		}
-		body, _ := io.ReadAll(m.Body)
-		decoded := decodeQP(t, string(body))
-		if !strings.Contains(decoded, "Bonjour Léa,") || !strings.Contains(decoded, "À bientôt.") {
-			t.Fatalf("body %q", decoded)
+		// The message goes over the wire in ASCII; decoded, the text is intact.
+		for _, c := range msgs[0].data {
+			if c >= 0x80 {
+				t.Fatal("8-bit byte in the message")
+			}
+		}
+		// (SMTP ends the data with a line break.)
+		if body := strings.TrimSuffix(readQP(t, m.Body), "\r\n"); body != strings.ReplaceAll(resetText, "\n", "\r\n") {
+			t.Fatalf("body %q", body)
 		}
 		var done int
 		d.SQL().QueryRow(`SELECT count(*) FROM jobs WHERE done_at IS NOT NULL`).Scan(&done)
 		if done != 1 {
-			t.Fatalf("job not marked done")
+			t.Fatal("job not marked done")
 		}
 	})
+}
+
+func TestHTMLMailIsMultipartAlternative(t *testing.T) {
+	box := startInbox(t)
+	html := `<p>Bonjour Léa, <a href="https://passerelle.test/x">ouvrir la demande</a>.</p>`
+	if err := plainSender(box).Send(bg, notify.Mail{To: "lea@example.test", Subject: "Demande acceptée",
+		Text: "Bonjour Léa, ouvrir la demande : https://passerelle.test/x", HTML: html}); err != nil {
+		t.Fatal(err)
+	}
+	m := parse(t, box.all()[0])
+	ct, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil || ct != "multipart/alternative" {
+		t.Fatalf("Content-Type %q", m.Header.Get("Content-Type"))
+	}
+	mr := multipart.NewReader(m.Body, params["boundary"])
+	var parts []string
+	for {
+		p, err := mr.NextRawPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Header.Get("Content-Transfer-Encoding") != "quoted-printable" {
+			t.Fatalf("part %v", p.Header)
+		}
+		parts = append(parts, p.Header.Get("Content-Type")+" | "+readQP(t, p))
+	}
+	want := []string{"text/plain; charset=utf-8 | Bonjour Léa, ouvrir la demande : https://passerelle.test/x",
+		"text/html; charset=utf-8 | " + html}
+	if len(parts) != 2 || parts[0] != want[0] || parts[1] != want[1] {
+		t.Fatalf("parts %q", parts)
+	}
+}
+
+func TestLongSubjectIsFolded(t *testing.T) {
+	box := startInbox(t)
+	subject := strings.Repeat("Rappel : l'échéance de la mesure d'accompagnement approche ", 4)
+	if err := plainSender(box).Send(bg, notify.Mail{To: "a@example.test", Subject: subject, Text: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := decodedHeader(t, parse(t, box.all()[0]), "Subject"); got != subject {
+		t.Fatalf("subject %q", got)
+	}
 }
 
 func TestRefusedMailIsRetriedThenGivenUp(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		box := startInbox(t)
-		box.refuse = "occupe@example.test"
-		ctx := context.Background()
-		now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
-		d.Clock = func() time.Time { return now }
-		sender := &notify.Sender{SMTP: config.SMTP{Addr: box.addr, TLS: "none", From: "p@passerelle.test"}, Logger: quiet()}
+		box.setRefuse("occupe@example.test")
+		c := useClock(d)
 		r := &jobs.Runner{DB: d, Logger: quiet(), WorkerID: "w1"}
-		r.Handle(notify.KindMail, sender.Handler())
-		d.Write(ctx, func(tx *db.Tx) error {
-			return notify.EnqueueMail(ctx, tx, notify.Mail{To: "occupe@example.test", Subject: "Essai", Text: "x"})
-		})
-		r.RunOnce(ctx)
-		var attempts int
-		var lastErr string
-		var runAt time.Time
-		d.SQL().QueryRow(`SELECT attempts, last_error, run_at FROM jobs`).Scan(&attempts, &lastErr, &runAt)
-		if attempts != 1 || !strings.Contains(lastErr, "450") || !runAt.After(now) {
-			t.Fatalf("after a refusal: attempts %d, error %q, run_at %v", attempts, lastErr, runAt)
+		r.Handle(notify.KindMail, plainSender(box).Handler())
+		enqueueMail(t, d, notify.Mail{To: "occupe@example.test", Subject: "Essai", Text: "x"})
+		r.RunOnce(bg)
+		j := jobRow(t, d)
+		if j.attempts != 1 || !strings.Contains(j.lastError, "450") || !j.runAt.After(c.Now()) || j.failed || j.done {
+			t.Fatalf("after a refusal: %+v", j)
 		}
-		// Not due yet: nothing runs.
-		if n, _ := r.RunOnce(ctx); n != 0 {
-			t.Fatalf("ran a job before its retry time")
+		if n, _ := r.RunOnce(bg); n != 0 {
+			t.Fatal("ran a job before its retry time")
 		}
 		// The mailbox accepts now; the retry succeeds once due.
-		box.mu.Lock()
-		box.refuse = ""
-		box.mu.Unlock()
-		now = now.Add(2 * time.Minute)
-		if n, _ := r.RunOnce(ctx); n != 1 || len(box.all()) != 1 {
+		box.setRefuse("")
+		c.Add(2 * time.Minute)
+		if n, _ := r.RunOnce(bg); n != 1 || len(box.all()) != 1 {
 			t.Fatalf("retry: ran %d, received %d", n, len(box.all()))
 		}
+		if j := jobRow(t, d); !j.done || j.attempts != 2 || j.lastError != "" {
+			t.Fatalf("after the retry: %+v", j)
+		}
+
 		// A mailbox that always refuses: failed for good after max_attempts.
-		box.refuse = "jamais@example.test"
-		d.Write(ctx, func(tx *db.Tx) error {
-			return notify.EnqueueMail(ctx, tx, notify.Mail{To: "jamais@example.test", Subject: "Essai", Text: "x"})
-		})
+		d.SQL().Exec(`DELETE FROM jobs`)
+		box.setRefuse("jamais@example.test")
+		enqueueMail(t, d, notify.Mail{To: "jamais@example.test", Subject: "Essai", Text: "x"})
 		for range 8 {
-			now = now.Add(2 * time.Hour)
-			r.RunOnce(ctx)
+			if n, _ := r.RunOnce(bg); n != 1 {
+				t.Fatal("the retry did not run")
+			}
+			c.Add(2 * time.Hour)
 		}
-		var failed int
-		d.SQL().QueryRow(`SELECT count(*) FROM jobs WHERE failed_at IS NOT NULL AND attempts = max_attempts`).Scan(&failed)
-		if failed != 1 {
-			t.Fatalf("want the job failed for good after max attempts")
+		if j := jobRow(t, d); !j.failed || j.attempts != 8 || !strings.Contains(j.lastError, "450") {
+			t.Fatalf("after 8 refusals: %+v", j)
 		}
-		if pending, failedN, err := jobs.Stats(ctx, d); err != nil || pending != 0 || failedN != 1 {
-			t.Fatalf("stats: %d %d %v", pending, failedN, err)
+		if pending, failed, err := jobs.Stats(bg, d); err != nil || pending != 0 || failed != 1 {
+			t.Fatalf("stats: %d %d %v", pending, failed, err)
+		}
+	})
+}
+
+// A mail that can never go (bad address) fails at once instead of 8 times.
+func TestInvalidQueuedMailFailsAtOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		box := startInbox(t)
+		r := &jobs.Runner{DB: d, Logger: quiet(), WorkerID: "w1"}
+		r.Handle(notify.KindMail, plainSender(box).Handler())
+		enqueueMail(t, d, notify.Mail{To: "pas une adresse", Subject: "Essai", Text: "x"})
+		r.RunOnce(bg)
+		if j := jobRow(t, d); !j.failed || j.attempts != 1 || !strings.Contains(j.lastError, "bad recipient") {
+			t.Fatalf("%+v", j)
+		}
+		if len(box.all()) != 0 {
+			t.Fatal("sent")
 		}
 	})
 }
 
 func TestHeaderInjectionRefused(t *testing.T) {
-	s := &notify.Sender{Logger: quiet()}
-	for _, m := range []notify.Mail{
-		{To: "a@example.test\r\nBcc: victime@example.test", Subject: "x", Text: "x"},
-		{To: "a@example.test", Subject: "x\r\nBcc: victime@example.test", Text: "x"},
-		{To: "pas une adresse", Subject: "x", Text: "x"},
-	} {
-		if err := s.Send(context.Background(), m); err == nil {
-			t.Errorf("sent %+v", m)
+	box := startInbox(t)
+	for _, s := range []*notify.Sender{plainSender(box), {Logger: quiet()}} {
+		for _, m := range []notify.Mail{
+			{To: "a@example.test\r\nBcc: victime@example.test", Subject: "x", Text: "x"},
+			{To: "a@example.test\nBcc: victime@example.test", Subject: "x", Text: "x"},
+			{To: "a@example.test", Subject: "x\r\nBcc: victime@example.test", Text: "x"},
+			{To: "a@example.test", Subject: "x\rBcc: victime@example.test", Text: "x"},
+			{To: "pas une adresse", Subject: "x", Text: "x"},
+			{To: "a@example.test, b@example.test", Subject: "x", Text: "x"},
+		} {
+			if err := s.Send(bg, m); err == nil {
+				t.Errorf("sent %+v", m)
+			}
 		}
+	}
+	if len(box.all()) != 0 {
+		t.Fatal("a refused mail reached the server")
 	}
 }
 
 func TestStartTLSRequiredByDefault(t *testing.T) {
 	box := startInbox(t)
-	s := &notify.Sender{SMTP: config.SMTP{Addr: box.addr, TLS: "starttls", From: "p@passerelle.test"}, Logger: quiet()}
-	err := s.Send(context.Background(), notify.Mail{To: "a@example.test", Subject: "x", Text: "x"})
-	if err == nil || !strings.Contains(err.Error(), "STARTTLS") {
-		t.Fatalf("plain server with starttls required: %v", err)
+	for _, mode := range []string{"starttls", ""} {
+		s := &notify.Sender{SMTP: config.SMTP{Addr: box.addr, TLS: mode, From: "p@passerelle.test"}, Logger: quiet()}
+		err := s.Send(bg, notify.Mail{To: "a@example.test", Subject: "x", Text: "x"})
+		if err == nil || !strings.Contains(err.Error(), "STARTTLS") {
+			t.Fatalf("TLS %q to a plain server: %v", mode, err)
+		}
 	}
 	if len(box.all()) != 0 {
 		t.Fatal("a mail went out without TLS")
 	}
 }
 
-func TestDevelopmentModeLogs(t *testing.T) {
-	var buf strings.Builder
-	s := &notify.Sender{Logger: slog.New(slog.NewTextHandler(&buf, nil))}
-	if err := s.Send(context.Background(), notify.Mail{To: "a@example.test", Subject: "Invitation", Text: "lien https://x/invitation/abc"}); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(buf.String(), "invitation/abc") {
-		t.Fatalf("log: %s", buf.String())
+func TestTLSModesWithLogin(t *testing.T) {
+	cert, pool := selfSigned(t)
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}}
+	for _, mode := range []string{"starttls", "tls"} {
+		t.Run(mode, func(t *testing.T) {
+			box := serveInbox(t, cfg, mode == "tls")
+			box.requireLogin("passerelle")
+			s := &notify.Sender{SMTP: config.SMTP{Addr: box.addr, TLS: mode, From: "p@passerelle.test",
+				Username: "passerelle", Password: "secret"}, Logger: quiet()}
+			notify.SetRootCAs(s, pool)
+			if err := s.Send(bg, notify.Mail{To: "a@example.test", Subject: "Connexion sécurisée", Text: "ok"}); err != nil {
+				t.Fatal(err)
+			}
+			if msgs := box.all(); len(msgs) != 1 || msgs[0].user != "passerelle" {
+				t.Fatalf("received %+v", msgs)
+			}
+			// An unknown certificate is refused.
+			if err := (&notify.Sender{SMTP: s.SMTP, Logger: quiet()}).Send(bg, notify.Mail{To: "a@example.test", Subject: "x", Text: "x"}); err == nil {
+				t.Fatal("sent to a server with an untrusted certificate")
+			}
+		})
 	}
 }
 
-func decodeQP(t *testing.T, s string) string {
-	t.Helper()
-	r := strings.NewReader(s)
-	b, err := io.ReadAll(qpReader(r))
-	if err != nil && !errors.Is(err, io.EOF) {
+func TestUnknownTLSModeRefused(t *testing.T) {
+	box := startInbox(t)
+	s := &notify.Sender{SMTP: config.SMTP{Addr: box.addr, TLS: "ssl", From: "p@passerelle.test"}, Logger: quiet()}
+	if err := s.Send(bg, notify.Mail{To: "a@example.test", Subject: "x", Text: "x"}); err == nil || len(box.all()) != 0 {
+		t.Fatalf("TLS mode ssl: %v", err)
+	}
+}
+
+func TestSendStopsAtTheTimeout(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
 		t.Fatal(err)
 	}
-	return string(b)
+	defer ln.Close()
+	go func() { // accepts, then never greets
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	s := &notify.Sender{SMTP: config.SMTP{Addr: ln.Addr().String(), TLS: "none", From: "p@passerelle.test"},
+		Logger: quiet(), Timeout: 200 * time.Millisecond}
+	start := time.Now()
+	if err := s.Send(bg, notify.Mail{To: "a@example.test", Subject: "x", Text: "x"}); err == nil {
+		t.Fatal("no error from a silent server")
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("took %v", took)
+	}
+}
+
+func TestDevelopmentModeLogs(t *testing.T) {
+	var buf strings.Builder
+	s := &notify.Sender{Logger: slog.New(slog.NewTextHandler(&buf, nil))}
+	err := s.Send(bg, notify.Mail{To: "a@example.test", Subject: "Invitation à Passerelle", Text: "lien https://x/invitation/abc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"level=INFO", "a@example.test", "Invitation à Passerelle", "invitation/abc"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("log lacks %q: %s", want, out)
+		}
+	}
+}
+
+// useClock stops the database's clock at a known time, moved by hand.
+func useClock(d *db.DB) *dbtest.Clock {
+	return dbtest.NewClock(time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)).Use(d)
+}
+
+type job struct {
+	attempts     int
+	lastError    string
+	runAt        time.Time
+	done, failed bool
+}
+
+// jobRow reads the only job in the table.
+func jobRow(t *testing.T, d *db.DB) job {
+	t.Helper()
+	var j job
+	var doneAt, failedAt sql.NullTime
+	err := d.SQL().QueryRow(`SELECT attempts, last_error, run_at, done_at, failed_at FROM jobs`).
+		Scan(&j.attempts, &j.lastError, &j.runAt, &doneAt, &failedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.done, j.failed = doneAt.Valid, failedAt.Valid
+	return j
+}
+
+// selfSigned makes a certificate for 127.0.0.1 and a pool that trusts it.
+func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test SMTP"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
+		KeyUsage:    x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
 }

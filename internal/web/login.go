@@ -6,7 +6,6 @@ import (
 	"image/png"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/pquerna/otp"
 
@@ -240,5 +239,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 // touchAuth marks the session as authenticated now: after a login, or after
 // the account changed its own credentials, which ends its other sessions.
 func (s *Server) touchAuth(r *http.Request) {
-	s.Sessions.Put(r.Context(), sessAuthAt, time.Now().UnixMicro())
+	now := s.now()
+	s.Sessions.Put(r.Context(), sessAuthAt, now.UnixMicro())
+	s.Sessions.Put(r.Context(), sessSeen, now.Unix())
 }

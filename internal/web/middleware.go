@@ -15,6 +15,7 @@ import (
 	"passerelle/internal/access"
 	"passerelle/internal/apperr"
 	"passerelle/internal/audit"
+	"passerelle/internal/db"
 )
 
 // statusWriter remembers the status and size of a response.
@@ -49,7 +50,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		start := time.Now()
 		id := newRequestID()
 		w.Header().Set("X-Request-Id", id)
-		ctx := audit.WithRequest(r.Context(), audit.Request{ID: id, IP: s.clientIP(r)})
+		rt := &routeHolder{}
+		ctx := context.WithValue(r.Context(), routeKey{}, rt)
+		ctx = audit.WithRequest(ctx, audit.Request{ID: id, IP: s.clientIP(r)})
 		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
@@ -66,7 +69,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				sw.status = http.StatusOK
 			}
 			elapsed := time.Since(start)
-			route := r.Pattern
+			route := rt.pattern
 			if route == "" {
 				route = "unmatched"
 			}
@@ -195,6 +198,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		if id := s.Sessions.GetString(ctx, sessAccount); id != "" {
+			if !s.stillActive(ctx) {
+				s.Sessions.Destroy(ctx)
+				next.ServeHTTP(w, r)
+				return
+			}
 			actor, err := s.Auth.LoadActor(ctx, id)
 			switch {
 			case err == nil && s.Sessions.GetInt64(ctx, sessAuthAt) < actor.SessionsValidFrom.UnixMicro():
@@ -224,3 +232,35 @@ func markSession(next http.Handler) http.Handler {
 }
 
 func hasSession(r *http.Request) bool { return r.Context().Value(sessionKey{}) != nil }
+
+type routeKey struct{}
+
+// routeHolder carries the matched pattern back up to observe, through the
+// request copies that middleware makes.
+type routeHolder struct{ pattern string }
+
+func setRoute(r *http.Request, pattern string) {
+	if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok && pattern != "" && h.pattern == "" {
+		h.pattern = pattern
+	}
+}
+
+// sessSeen is when the session was last used (Unix seconds).
+const sessSeen = "seen"
+
+// stillActive applies the idle timeout. It records the use of the session at
+// most once a minute, so that reading pages does not write to the database.
+func (s *Server) stillActive(ctx context.Context) bool {
+	now := s.now().Unix()
+	seen := s.Sessions.GetInt64(ctx, sessSeen)
+	if seen != 0 && now-seen > int64(s.Config.SessionIdle.Seconds()) {
+		return false
+	}
+	if now-seen >= 60 {
+		s.Sessions.Put(ctx, sessSeen, now)
+	}
+	return true
+}
+
+// now is the server's clock: the database's, which tests control.
+func (s *Server) now() time.Time { return db.Now(s.DB.Clock) }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"passerelle/internal/db"
 	"passerelle/internal/db/dbtest"
@@ -112,7 +113,8 @@ func TestHealthAndMetrics(t *testing.T) {
 		mustContain(t, resp, body, 200, want)
 	}
 	_, body := e.get(c, "/metrics")
-	for _, m := range []string{"passerelle_http_request_duration_seconds_bucket", "passerelle_db_open_connections", "passerelle_jobs_pending"} {
+	for _, m := range []string{"passerelle_http_request_duration_seconds_bucket", "passerelle_db_open_connections", "passerelle_jobs_pending",
+		`route="GET /connexion"`, `route="GET /healthz"`} {
 		if !strings.Contains(body, m) {
 			t.Errorf("metrics lack %s", m)
 		}
@@ -144,4 +146,32 @@ func excerpt(s string) string {
 		s = s[:1500]
 	}
 	return s
+}
+
+// A session unused for longer than PASSERELLE_SESSION_IDLE ends; reading
+// pages does not rewrite the session each time.
+func TestIdleSessionEnds(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	e := newEnv(t, d)
+	c := e.login(educator)
+	var before, after int
+	d.SQL().QueryRow(`SELECT count(*) FROM audit_log`).Scan(&before)
+	var writes1, writes2 string
+	d.SQL().QueryRow(`SELECT expiry FROM sessions`).Scan(&writes1)
+	for range 5 {
+		resp, _ := e.get(c, "/")
+		if resp.StatusCode != 200 {
+			t.Fatalf("home: %d", resp.StatusCode)
+		}
+	}
+	d.SQL().QueryRow(`SELECT expiry FROM sessions`).Scan(&writes2)
+	d.SQL().QueryRow(`SELECT count(*) FROM audit_log`).Scan(&after)
+	if writes1 != writes2 || before != after {
+		t.Fatalf("reading pages rewrote the session (%s → %s) or the log (%d → %d)", writes1, writes2, before, after)
+	}
+	dbtest.NewClock(time.Now().Add(3 * time.Hour)).Use(d)
+	resp, _ := e.get(c, "/")
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/connexion" {
+		t.Fatalf("after 3 idle hours: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
 }

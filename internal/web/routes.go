@@ -11,11 +11,6 @@ type apiRoute struct {
 func (s *Server) routes() {
 	m := http.NewServeMux()
 	s.mux = m
-	m.Handle("GET /static/", s.assets)
-	m.HandleFunc("GET /healthz", s.healthz)
-	m.HandleFunc("GET /readyz", s.readyz)
-	m.Handle("GET /metrics", s.metrics.handler())
-
 	// Login and account recovery.
 	m.HandleFunc("GET /connexion", s.public(s.loginForm))
 	m.HandleFunc("POST /connexion", s.public(s.loginSubmit))
@@ -84,3 +79,10 @@ func (s *Server) apiRoute(method, path string, h handler) {
 
 // APIRoutes lists the registered API operations.
 func (s *Server) APIRoutes() []apiRoute { return s.api }
+
+// route serves the application mux and records the pattern that matched,
+// for the logs and the metrics (the mux sets it on its own request copy).
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	s.mux.ServeHTTP(w, r)
+	setRoute(r, r.Pattern)
+}

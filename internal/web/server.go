@@ -48,8 +48,9 @@ func New(cfg *config.Config, d *db.DB, logger *slog.Logger) (*Server, error) {
 	}
 	s.Sessions = scs.New()
 	s.Sessions.Store = auth.SessionStore{DB: d}
+	// The idle timeout is enforced in authenticate, not by scs: scs would
+	// rewrite the session row on every request to move its expiry.
 	s.Sessions.Lifetime = cfg.SessionLifetime
-	s.Sessions.IdleTimeout = cfg.SessionIdle
 	s.Sessions.Cookie.Name = "passerelle_session"
 	s.Sessions.Cookie.HttpOnly = true
 	s.Sessions.Cookie.SameSite = http.SameSiteLaxMode
@@ -77,12 +78,25 @@ func (s *Server) Handler() http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden, "Requête refusée : elle ne vient pas de Passerelle.")
 	}))
-	var h http.Handler = s.mux
-	h = s.authenticate(h)
-	h = markSession(h)
-	h = s.Sessions.LoadAndSave(h)
-	h = csrf.Handler(h)
-	h = limitBody(h, 1<<20)
+	var app http.Handler = http.HandlerFunc(s.route)
+	app = s.authenticate(app)
+	app = markSession(app)
+	app = s.Sessions.LoadAndSave(app)
+	app = csrf.Handler(app)
+	app = limitBody(app, 1<<20)
+	// Probes, metrics and assets need neither session nor account.
+	bare := http.NewServeMux()
+	bare.HandleFunc("GET /healthz", s.healthz)
+	bare.HandleFunc("GET /readyz", s.readyz)
+	bare.Handle("GET /metrics", s.metrics.handler())
+	bare.Handle("GET /static/", s.assets)
+	bare.Handle("/", app)
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bare.ServeHTTP(w, r)
+		if r.Pattern != "/" {
+			setRoute(r, r.Pattern)
+		}
+	})
 	h = securityHeaders(h)
 	h = s.observe(h) // outermost: request id, recover, log, metrics
 	return h
