@@ -26,7 +26,7 @@ func (s *Service) verifyPassword(ctx context.Context, acc accountRow, password, 
 	}
 	hash := acc.passwordHash
 	if hash == "" {
-		hash = dummyHash
+		hash = dummyHash()
 	}
 	if len(password) <= maxCheckedPassword && CheckPassword(hash, password) && acc.passwordHash != "" {
 		return nil

@@ -145,7 +145,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (LoginResul
 	// against a dummy hash when there is none, so timing reveals nothing.
 	hash := acc.passwordHash
 	if hash == "" {
-		hash = dummyHash
+		hash = dummyHash()
 	}
 	match := len(password) <= maxCheckedPassword && CheckPassword(hash, password)
 	ok := match && acc.found && acc.passwordHash != "" && acc.active

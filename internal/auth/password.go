@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -62,4 +63,9 @@ func CheckPassword(hash, password string) bool {
 
 // dummyHash is checked against when the account does not exist, so that a
 // login takes as long whether or not the e-mail is known.
-var dummyHash, _ = HashPassword("passerelle-dummy-password")
+// It is made on first use, not at start: an argon2id hash costs about as
+// much as a whole server start.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("passerelle-dummy-password")
+	return h
+})
