@@ -119,10 +119,21 @@ func TestHealthAndMetrics(t *testing.T) {
 			t.Errorf("metrics lack %s", m)
 		}
 	}
+	logged := e.login(educator)
 	e.db.Close()
 	resp, _ := e.get(c, "/readyz")
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("readyz with the database closed: %d", resp.StatusCode)
+	}
+	// A failure the user cannot fix: a French page naming the request, no detail.
+	resp, body = e.get(logged, "/")
+	mustContain(t, resp, body, 500, "Erreur interne", "pas été modifiées", "Numéro de requête : <code>"+resp.Header.Get("X-Request-Id"))
+	if strings.Contains(body, "sql") || strings.Contains(body, "closed") {
+		t.Fatalf("the 500 page leaks the cause: %s", excerpt(body))
+	}
+	resp, body = e.call(educator, "GET", "/api/v1/me", "")
+	if resp.StatusCode != 500 || !strings.Contains(body, `"request_id"`) || resp.Header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("API with the database closed: %d %s", resp.StatusCode, body)
 	}
 }
 
