@@ -120,7 +120,12 @@ func runJobs(ctx context.Context, cfg *config.Config, d *db.DB, logger *slog.Log
 		svc := &auth.Service{DB: d, BaseURL: cfg.BaseURL}
 		return svc.PurgeLoginFailures(ctx, db.Now(d.Clock).Add(-24*time.Hour))
 	})
+	r.Handle("jobs.purge", func(ctx context.Context, _ json.RawMessage) error {
+		_, err := jobs.Purge(ctx, d)
+		return err
+	})
 	r.Every("sessions.purge", time.Hour)
+	r.Every("jobs.purge", 24*time.Hour)
 	r.Every("login_failures.purge", time.Hour)
 	if err := r.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		logger.Error("jobs runner stopped", "error", err.Error())
