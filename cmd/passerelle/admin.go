@@ -1,16 +1,23 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"passerelle/internal/access"
+	"passerelle/internal/apperr"
 	"passerelle/internal/audit"
 	"passerelle/internal/auth"
 	"passerelle/internal/demo"
+	"passerelle/internal/org"
 )
 
 func migrate(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
@@ -100,5 +107,63 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	fmt.Fprintln(stdout, plain)
+	return nil
+}
+
+// adminCmd creates the first (or another) platform administrator, for a
+// deployment started without the demo. The password is the first line of
+// standard input, so that it appears in no process list or shell history.
+func adminCmd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	const use = `usage: passerelle admin create --email ADDRESS --name "FIRST LAST" < password-file`
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New(use)
+	}
+	fs := flag.NewFlagSet("admin create", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	email := fs.String("email", "", "")
+	name := fs.String("name", "", "")
+	if err := fs.Parse(args[1:]); err != nil || *email == "" || *name == "" {
+		return errors.New(use)
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return errors.New("no password on standard input (" + use + ")")
+	}
+	password := strings.TrimRight(line, "\r\n")
+	cfg, d, err := open(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	ctx = access.WithActor(ctx, access.SystemActor)
+	orgs := &org.Service{DB: d}
+	platform, _, err := orgs.List(ctx, org.Filter{Kind: access.OrgPlatform, Limit: 1})
+	if err != nil {
+		return err
+	}
+	var platformID string
+	if len(platform) > 0 {
+		platformID = platform[0].ID
+	} else {
+		o, err := orgs.Create(ctx, org.Input{Kind: access.OrgPlatform, Name: "Plateforme Passerelle"})
+		if err != nil {
+			return err
+		}
+		platformID = o.ID
+	}
+	svc := &auth.Service{DB: d, BaseURL: cfg.BaseURL}
+	acc, err := svc.CreateAccount(ctx, auth.NewAccount{Email: *email, Name: *name, Password: password,
+		Memberships: []auth.MembershipInput{{OrganisationID: platformID, Role: access.RoleAdmin}}})
+	if err != nil {
+		if e, ok := apperr.As(err); ok && len(e.Fields) > 0 {
+			var parts []string
+			for _, f := range slices.Sorted(maps.Keys(e.Fields)) {
+				parts = append(parts, f+": "+e.Fields[f])
+			}
+			return errors.New(strings.Join(parts, "; "))
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "Administrator %s created. Two-factor set-up will be asked at the first login on %s\n", acc.Email, cfg.BaseURL)
 	return nil
 }

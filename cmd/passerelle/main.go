@@ -6,6 +6,8 @@
 //	passerelle audit verify         check the audit log's hash chain
 //	passerelle token create --email ADDRESS [--name NAME] [--days N]
 //	                                create an API token and print it once
+//	passerelle admin create --email ADDRESS --name NAME < password
+//	                                create a platform administrator
 package main
 
 import (
@@ -19,14 +21,14 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
 }
 
 // run dispatches a subcommand and returns the exit status; errors are one
 // French or English line on stderr, never a stack trace.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
@@ -43,6 +45,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return auditCmd(ctx, args, getenv, stdout, stderr)
 	case "token":
 		err = tokenCmd(ctx, args, getenv, stdout)
+	case "admin":
+		err = adminCmd(ctx, args, getenv, stdin, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -64,6 +68,8 @@ const usage = `Usage:
   passerelle audit verify         check the audit log's hash chain (exit 1 if broken)
   passerelle token create --email ADDRESS [--name NAME] [--days N]
                                   create an API token for an account and print it once
+  passerelle admin create --email ADDRESS --name "FIRST LAST" < password-file
+                                  create a platform administrator (password: first line of stdin)
 
 Configuration comes from PASSERELLE_* environment variables (see README.md).
 `

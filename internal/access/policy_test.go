@@ -50,19 +50,19 @@ var matrix = []struct {
 }{
 	{access.ActionList, orgARes, "organisations", []string{"admin", "director of A", "director of B", "educator of A", "referent", "steering", "parent", "mobile team", "foster carer", "system", "educator (the self)"}},
 	{access.ActionView, orgARes, "organisation A", []string{"admin", "director of A", "director of B", "educator of A", "referent", "steering", "parent", "mobile team", "foster carer", "system", "educator (the self)"}},
-	{access.ActionCreate, orgARes, "organisation", []string{"admin"}},
-	{access.ActionUpdate, orgARes, "organisation A", []string{"admin", "director of A"}},
-	{access.ActionDeactivate, orgARes, "organisation A", []string{"admin"}},
+	{access.ActionCreate, orgARes, "organisation", []string{"admin", "system"}},
+	{access.ActionUpdate, orgARes, "organisation A", []string{"admin", "director of A", "system"}},
+	{access.ActionDeactivate, orgARes, "organisation A", []string{"admin", "system"}},
 
-	{access.ActionList, accountOfA, "accounts", []string{"admin", "director of A", "director of B"}},
-	{access.ActionView, accountOfA, "account of A", []string{"admin", "director of A", "educator (the self)"}},
-	{access.ActionCreate, newEducatorA, "educator in A", []string{"admin", "director of A"}},
-	{access.ActionCreate, newAdminInA, "admin in A", []string{"admin"}},
-	{access.ActionUpdate, accountOfA, "account of A", []string{"admin", "educator (the self)"}},
-	{access.ActionDeactivate, accountOfA, "account of A", []string{"admin", "director of A"}},
+	{access.ActionList, accountOfA, "accounts", []string{"admin", "director of A", "director of B", "system"}},
+	{access.ActionView, accountOfA, "account of A", []string{"admin", "director of A", "educator (the self)", "system"}},
+	{access.ActionCreate, newEducatorA, "educator in A", []string{"admin", "director of A", "system"}},
+	{access.ActionCreate, newAdminInA, "admin in A", []string{"admin", "system"}},
+	{access.ActionUpdate, accountOfA, "account of A", []string{"admin", "educator (the self)", "system"}},
+	{access.ActionDeactivate, accountOfA, "account of A", []string{"admin", "director of A", "system"}},
 
-	{access.ActionList, auditRes, "audit log", []string{"admin"}},
-	{access.ActionView, auditRes, "audit entry", []string{"admin"}},
+	{access.ActionList, auditRes, "audit log", []string{"admin", "system"}},
+	{access.ActionView, auditRes, "audit entry", []string{"admin", "system"}},
 }
 
 func TestMatrix(t *testing.T) {
