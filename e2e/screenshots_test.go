@@ -63,5 +63,22 @@ func TestScreenshots(t *testing.T) {
 		shoot("organisation")
 		do(t, ctx, chromedp.Navigate(base+"/nulle-part"), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
 		shoot("404")
+		// The director edits the MECS: the commune field suggests as one types.
+		do(t, ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`#t-vous`)))
+		mine, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`#t-vous + ul a`), "href"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(t, ctx, chromedp.Navigate(base+mine.Value+"/modifier"), chromedp.WaitVisible(chromedp.CSS(`#f-commune`)),
+			chromedp.Clear(chromedp.CSS(`#f-commune`)),
+			chromedp.SendKeys(chromedp.CSS(`#f-commune`), "st chamo"))
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll("#communes option").length > 0`)); err != nil {
+			t.Fatalf("no commune suggestions: %v", err)
+		}
+		options, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#communes option").value`))
+		if err != nil || options != "Saint-Chamond (42207)" {
+			t.Fatalf("commune suggestions: %q %v", options, err)
+		}
+		shoot("organisation-modifier")
 	}
 }
