@@ -1,12 +1,28 @@
-// Command load measures HTTP throughput and latency against loopback
-// addresses only, bounded in time and in requests. With -baseline it first
-// measures a bare net/http handler in this process with the same settings,
-// so that every figure comes with its ratio to a baseline of the same run.
+// Command load is Passerelle's HTTP load generator: GET one URL with a fixed
+// number of keep-alive clients for a fixed time, then report throughput and
+// exact latency percentiles. It only ever talks to loopback addresses, and it
+// stops by itself: after -duration or -max-requests, whichever comes first.
+//
+//	load -url http://127.0.0.1:8080/healthz [-name healthz] [-duration 10s]
+//	     [-concurrency 16] [-warmup 1s] [-max-requests 2000000]
+//	     [-header 'Cookie: passerelle_session=…'] [-expect-status 200]
+//	     [-baseline-rps 41000]
+//	load -baseline [same flags]
+//
+// -baseline loads a bare net/http handler that answers "ok\n". That handler
+// runs in a child process (this program again), listening on 127.0.0.1:0, so
+// that the baseline has the same shape as a measured server: another process,
+// a loopback TCP connection, its own Go runtime. Every Passerelle figure is
+// then read as a ratio to a baseline measured in the same run (-baseline-rps).
+//
+// Output: one JSON object on stdout, one line for people on stderr.
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,201 +30,391 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-type result struct {
-	Name       string  `json:"name"`
-	URL        string  `json:"url"`
-	Requests   int     `json:"requests"`
-	Errors     int     `json:"errors"`
-	Seconds    float64 `json:"seconds"`
-	PerSecond  float64 `json:"per_second"`
-	P50ms      float64 `json:"p50_ms"`
-	P90ms      float64 `json:"p90_ms"`
-	P99ms      float64 `json:"p99_ms"`
-	MaxMs      float64 `json:"max_ms"`
-	Ratio      float64 `json:"ratio_to_baseline,omitempty"`
-	StatusSeen []int   `json:"statuses"`
+// Result is the JSON line printed for one target.
+type Result struct {
+	Kind           string         `json:"kind"` // always "load"
+	Name           string         `json:"name"`
+	URL            string         `json:"url"`
+	Concurrency    int            `json:"concurrency"`
+	Requests       int            `json:"requests"`
+	Errors         int            `json:"errors"`
+	Statuses       map[string]int `json:"statuses"` // "200": count; "error": transport errors
+	ErrorSample    string         `json:"error_sample,omitempty"`
+	Seconds        float64        `json:"seconds"`
+	PerSecond      float64        `json:"per_second"`
+	MeanMs         float64        `json:"mean_ms"`
+	P50ms          float64        `json:"p50_ms"`
+	P90ms          float64        `json:"p90_ms"`
+	P99ms          float64        `json:"p99_ms"`
+	MaxMs          float64        `json:"max_ms"`
+	BytesPerAnswer float64        `json:"bytes_per_response"`
+	CappedByCount  bool           `json:"capped_by_max_requests,omitempty"`
+	Ratio          float64        `json:"ratio_to_baseline,omitempty"`
+	Baseline       bool           `json:"baseline,omitempty"` // the bare net/http handler
 }
 
-type headers []string
+type headerList []string
 
-func (h *headers) String() string     { return strings.Join(*h, ", ") }
-func (h *headers) Set(v string) error { *h = append(*h, v); return nil }
+func (h *headerList) String() string { return strings.Join(*h, "; ") }
+func (h *headerList) Set(v string) error {
+	k, _, ok := strings.Cut(v, ":")
+	if !ok || strings.TrimSpace(k) == "" {
+		return fmt.Errorf("%q is not 'Name: value'", v)
+	}
+	*h = append(*h, v)
+	return nil
+}
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == "-serve-bare" {
+		serveBare()
+		return
+	}
 	var (
-		duration    = flag.Duration("duration", 10*time.Second, "how long to load each target")
-		warmup      = flag.Duration("warmup", time.Second, "unmeasured load before each target")
-		concurrency = flag.Int("concurrency", 16, "concurrent clients")
-		maxRequests = flag.Int("max-requests", 2_000_000, "hard cap on requests per target")
-		baseline    = flag.Bool("baseline", false, "measure a bare net/http handler first and print ratios to it")
-		hdrs        headers
+		target      = flag.String("url", "", "URL to GET (loopback only)")
+		name        = flag.String("name", "", "label in the report (default: the URL's path)")
+		duration    = flag.Duration("duration", 10*time.Second, "measured time")
+		warmup      = flag.Duration("warmup", time.Second, "unmeasured load before the measure (connections, caches)")
+		concurrency = flag.Int("concurrency", 16, "concurrent clients, each with its own keep-alive connection")
+		maxRequests = flag.Int("max-requests", 2_000_000, "hard cap on measured requests")
+		timeout     = flag.Duration("timeout", 10*time.Second, "limit for one request")
+		expect      = flag.Int("expect-status", 0, "count any other status as an error (default: any 2xx or 3xx is a success)")
+		baselineRPS = flag.Float64("baseline-rps", 0, "baseline throughput measured earlier in the same run, to report a ratio")
+		baseline    = flag.Bool("baseline", false, "load a bare net/http handler (\"ok\\n\") in a child process instead of -url")
+		headers     headerList
 	)
-	flag.Var(&hdrs, "header", "request header 'Name: value' (repeatable)")
-	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: load [flags] NAME=URL ...  (loopback URLs only)")
-		flag.PrintDefaults()
-	}
+	flag.Var(&headers, "header", "request header 'Name: value' (repeatable)")
 	flag.Parse()
-	targets := flag.Args()
-	if len(targets) == 0 {
-		flag.Usage()
-		os.Exit(2)
+	if flag.NArg() > 0 {
+		fail(2, "unexpected arguments %v", flag.Args())
 	}
-	cfg := config{duration: *duration, warmup: *warmup, concurrency: *concurrency, max: *maxRequests, headers: hdrs}
-	var base *result
+	if *concurrency < 1 || *maxRequests < 1 || *duration <= 0 || *warmup < 0 || *timeout <= 0 {
+		fail(2, "-concurrency and -max-requests must be at least 1, -duration and -timeout positive")
+	}
+	if *duration > 10*time.Minute {
+		fail(2, "-duration %s: more than 10 minutes is not a benchmark of this harness", *duration)
+	}
+
 	if *baseline {
-		srv, addr := bareServer()
-		r := cfg.run("baseline (bare net/http)", "http://"+addr+"/")
-		srv.Close()
-		base = &r
-		report(r)
+		if *target != "" {
+			fail(2, "-baseline and -url exclude each other")
+		}
+		addr, stop, err := startBare()
+		if err != nil {
+			fail(1, "baseline server: %v", err)
+		}
+		defer stop()
+		*target = "http://" + addr + "/"
+		if *name == "" {
+			*name = "baseline (bare net/http)"
+		}
 	}
-	for _, t := range targets {
-		name, raw, ok := strings.Cut(t, "=")
-		if !ok {
-			fmt.Fprintf(os.Stderr, "load: %q is not NAME=URL\n", t)
-			os.Exit(2)
-		}
-		if err := loopbackOnly(raw); err != nil {
-			fmt.Fprintln(os.Stderr, "load:", err)
-			os.Exit(2)
-		}
-		r := cfg.run(name, raw)
-		if base != nil && base.PerSecond > 0 {
-			r.Ratio = r.PerSecond / base.PerSecond
-		}
-		report(r)
+	if *target == "" {
+		fail(2, "-url is required (or -baseline)")
+	}
+	if err := loopbackOnly(*target); err != nil {
+		fail(2, "%v", err)
+	}
+	if *name == "" {
+		u, _ := url.Parse(*target)
+		*name = u.RequestURI()
+	}
+
+	l := &loader{
+		url: *target, headers: headers, concurrency: *concurrency, expect: *expect,
+		client: newClient(*concurrency, *timeout),
+	}
+	defer l.client.CloseIdleConnections()
+	if *warmup > 0 {
+		l.run(*warmup, *maxRequests)
+	}
+	r := l.run(*duration, *maxRequests)
+	r.Name = *name
+	r.Baseline = *baseline
+	if *baselineRPS > 0 {
+		r.Ratio = r.PerSecond / *baselineRPS
+	}
+	report(r)
+	if r.Requests == r.Errors {
+		os.Exit(1) // nothing succeeded: no figure to speak of
 	}
 }
 
-// loopbackOnly refuses any target that is not on this machine.
+func fail(code int, format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "load: "+format+"\n", args...)
+	os.Exit(code)
+}
+
+// loopbackOnly refuses any URL that is not http(s) to a loopback host. Names
+// are resolved and every address must be loopback; the dialer checks again.
 func loopbackOnly(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return err
 	}
-	host := u.Hostname()
-	if host == "localhost" {
-		return nil
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("%s: only http and https URLs", raw)
 	}
-	ip := net.ParseIP(host)
-	if ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("%s: only loopback addresses may be loaded", raw)
+	host := u.Hostname()
+	if host == "" {
+		return fmt.Errorf("%s: no host", raw)
+	}
+	ips := []net.IP{net.ParseIP(host)}
+	if ips[0] == nil {
+		addrs, err := net.DefaultResolver.LookupIPAddr(context.Background(), host)
+		if err != nil {
+			return fmt.Errorf("%s: %v", raw, err)
+		}
+		ips = ips[:0]
+		for _, a := range addrs {
+			ips = append(ips, a.IP)
+		}
+	}
+	for _, ip := range ips {
+		if !ip.IsLoopback() {
+			return fmt.Errorf("%s: %s is not a loopback address; load is only ever sent to this machine", raw, ip)
+		}
 	}
 	return nil
 }
 
-func bareServer() (*http.Server, string) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write([]byte("ok\n"))
-	})}
-	go srv.Serve(ln)
-	return srv, ln.Addr().String()
-}
-
-type config struct {
-	duration, warmup time.Duration
-	concurrency, max int
-	headers          headers
-}
-
-func (c config) run(name, target string) result {
-	client := &http.Client{
-		Timeout:       10 * time.Second,
-		Transport:     &http.Transport{MaxIdleConnsPerHost: c.concurrency, MaxConnsPerHost: c.concurrency},
+// newClient is a keep-alive client with one idle connection per worker that
+// does not follow redirects (a 303 is an answer, not a second request) and
+// refuses to connect anywhere but loopback.
+func newClient(concurrency int, timeout time.Duration) *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	return &http.Client{
+		Timeout: timeout,
+		Transport: &http.Transport{
+			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				c, err := dialer.DialContext(ctx, network, addr)
+				if err != nil {
+					return nil, err
+				}
+				if ta, ok := c.RemoteAddr().(*net.TCPAddr); !ok || !ta.IP.IsLoopback() {
+					c.Close()
+					return nil, fmt.Errorf("refusing non-loopback peer %s", c.RemoteAddr())
+				}
+				return c, nil
+			},
+			MaxIdleConns:        concurrency,
+			MaxIdleConnsPerHost: concurrency,
+			MaxConnsPerHost:     concurrency,
+			IdleConnTimeout:     time.Minute,
+			DisableCompression:  true, // measure the server, not gzip in the client
+		},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	do := func(ctx context.Context) (int, error) {
-		req, _ := http.NewRequestWithContext(ctx, "GET", target, nil)
-		for _, h := range c.headers {
-			k, v, _ := strings.Cut(h, ":")
-			req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			return 0, err
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode, nil
-	}
-	// Warm-up: connections, caches, JIT-free Go but lazy data.
-	c.load(c.warmup, c.max, do, nil)
-	var mu sync.Mutex
-	var lat []time.Duration
-	statuses := map[int]bool{}
-	errors := 0
-	start := time.Now()
-	c.load(c.duration, c.max, do, func(d time.Duration, code int, err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		lat = append(lat, d)
-		if err != nil || code >= 400 {
-			errors++
-		}
-		statuses[code] = true
-	})
-	elapsed := time.Since(start).Seconds()
-	slices.Sort(lat)
-	pct := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
-	}
-	r := result{Name: name, URL: target, Requests: len(lat), Errors: errors, Seconds: elapsed, PerSecond: float64(len(lat)) / elapsed,
-		P50ms: pct(.50), P90ms: pct(.90), P99ms: pct(.99), MaxMs: pct(1)}
-	for s := range statuses {
-		r.StatusSeen = append(r.StatusSeen, s)
-	}
-	slices.Sort(r.StatusSeen)
-	return r
 }
 
-// load runs concurrency workers until the time or the request cap is reached.
-func (c config) load(d time.Duration, cap int, do func(context.Context) (int, error), record func(time.Duration, int, error)) int {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
-	var count atomic.Int64
+type loader struct {
+	url         string
+	headers     headerList
+	concurrency int
+	expect      int
+	client      *http.Client
+}
+
+// worker holds what one client saw; merged at the end, so that recording a
+// request costs no lock.
+type worker struct {
+	lat      []time.Duration
+	statuses map[string]int
+	errors   int
+	bytes    int64
+	sample   string
+}
+
+// run loads the URL for d or until max requests have been sent. A request
+// is started only before the deadline, and never cancelled by it: the
+// measured time runs until the last one has answered, so that throughput is
+// completed requests over the time they took.
+func (l *loader) run(d time.Duration, max int) Result {
+	var sent atomic.Int64
+	workers := make([]*worker, l.concurrency)
 	var wg sync.WaitGroup
-	for range c.concurrency {
+	start := time.Now()
+	deadline := start.Add(d)
+	for i := range workers {
+		w := &worker{statuses: map[string]int{}, lat: make([]time.Duration, 0, 1024)}
+		workers[i] = w
 		wg.Go(func() {
-			for ctx.Err() == nil && count.Add(1) <= int64(cap) {
+			for time.Now().Before(deadline) && sent.Add(1) <= int64(max) {
 				t := time.Now()
-				code, err := do(ctx)
-				if ctx.Err() != nil {
-					count.Add(-1) // cut off by the deadline: not a measured request
-					return
-				}
-				if record != nil {
-					record(time.Since(t), code, err)
+				code, n, err := l.get()
+				w.lat = append(w.lat, time.Since(t))
+				w.bytes += n
+				switch {
+				case err != nil:
+					w.statuses["error"]++
+					w.errors++
+					if w.sample == "" {
+						w.sample = err.Error()
+					}
+				case l.expect != 0 && code != l.expect, l.expect == 0 && (code < 200 || code > 399):
+					w.statuses[strconv.Itoa(code)]++
+					w.errors++
+				default:
+					w.statuses[strconv.Itoa(code)]++
 				}
 			}
 		})
 	}
 	wg.Wait()
-	return int(min(count.Load(), int64(cap)))
+	elapsed := time.Since(start)
+
+	r := Result{Kind: "load", URL: l.url, Concurrency: l.concurrency, Statuses: map[string]int{}, Seconds: elapsed.Seconds()}
+	var lat []time.Duration
+	var bytes int64
+	for _, w := range workers {
+		lat = append(lat, w.lat...)
+		r.Errors += w.errors
+		bytes += w.bytes
+		for k, v := range w.statuses {
+			r.Statuses[k] += v
+		}
+		if r.ErrorSample == "" {
+			r.ErrorSample = w.sample
+		}
+	}
+	r.Requests = len(lat)
+	r.CappedByCount = sent.Load() > int64(max)
+	if r.Requests == 0 {
+		return r
+	}
+	slices.Sort(lat)
+	var sum time.Duration
+	for _, v := range lat {
+		sum += v
+	}
+	r.PerSecond = float64(r.Requests) / elapsed.Seconds()
+	r.MeanMs = ms(sum / time.Duration(len(lat)))
+	r.P50ms = ms(percentile(lat, 50))
+	r.P90ms = ms(percentile(lat, 90))
+	r.P99ms = ms(percentile(lat, 99))
+	r.MaxMs = ms(lat[len(lat)-1])
+	r.BytesPerAnswer = float64(bytes) / float64(r.Requests)
+	return r
 }
 
-func report(r result) {
+// percentile is the nearest-rank percentile of sorted durations: the
+// smallest recorded value with at least p% of the values at or below it.
+func percentile(sorted []time.Duration, p int) time.Duration {
+	rank := (p*len(sorted) + 99) / 100 // ceil(p/100 × n)
+	return sorted[max(rank, 1)-1]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
+
+// get sends one request and reads the whole answer, so that the connection
+// goes back to the pool.
+func (l *loader) get() (status int, n int64, err error) {
+	req, err := http.NewRequest(http.MethodGet, l.url, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, h := range l.headers {
+		k, v, _ := strings.Cut(h, ":")
+		req.Header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+	}
+	resp, err := l.client.Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer resp.Body.Close()
+	n, err = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, n, err
+}
+
+func report(r Result) {
 	b, _ := json.Marshal(r)
 	fmt.Println(string(b))
 	ratio := ""
 	if r.Ratio > 0 {
 		ratio = fmt.Sprintf(" = %.2f× baseline", r.Ratio)
 	}
-	fmt.Fprintf(os.Stderr, "%-28s %9.0f req/s%s  p50 %.2f ms  p99 %.2f ms  max %.1f ms  errors %d  statuses %v\n",
-		r.Name, r.PerSecond, ratio, r.P50ms, r.P99ms, r.MaxMs, r.Errors, r.StatusSeen)
+	codes := make([]string, 0, len(r.Statuses))
+	for k, v := range r.Statuses {
+		codes = append(codes, fmt.Sprintf("%s×%d", k, v))
+	}
+	slices.Sort(codes)
+	fmt.Fprintf(os.Stderr, "%-32s %8.0f req/s%s  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.1f ms  %d requests  %d errors  [%s]  %.0f B/response\n",
+		r.Name, r.PerSecond, ratio, r.P50ms, r.P90ms, r.P99ms, r.MaxMs, r.Requests, r.Errors, strings.Join(codes, " "), r.BytesPerAnswer)
+	if r.ErrorSample != "" {
+		fmt.Fprintf(os.Stderr, "%-32s first transport error: %s\n", "", r.ErrorSample)
+	}
+}
+
+// startBare runs this program again as the bare baseline server and returns
+// its address. The child exits when its stdin closes, that is when this
+// process ends, however it ends.
+func startBare() (addr string, stop func(), err error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", nil, err
+	}
+	cmd := exec.Command(exe, "-serve-bare")
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop = func() {
+		stdin.Close()
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		stop()
+		return "", nil, fmt.Errorf("no address from the child: %v", err)
+	}
+	return strings.TrimSpace(line), stop, nil
+}
+
+// serveBare is the child: a net/http server on 127.0.0.1:0 whose only
+// handler writes "ok\n" (as Passerelle's /healthz does, without any
+// middleware). It prints its address, and stops when stdin closes.
+func serveBare() {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fail(1, "listen: %v", err)
+	}
+	srv := &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Write([]byte("ok\n"))
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fail(1, "serve: %v", err)
+		}
+	}()
+	fmt.Println(ln.Addr().String())
+	io.Copy(io.Discard, os.Stdin) // returns when the parent closes the pipe or dies
+	srv.Close()
 }

@@ -1,0 +1,297 @@
+// Command report turns the JSON lines written by scripts/bench (from load,
+// ready and the script's own memory readings) into the Markdown tables kept
+// in docs/BENCHMARKS.md. Each argument is LABEL=FILE, one file per database.
+//
+// The load lines come in rounds: a bare net/http baseline, then every
+// target, then the next round's baseline, and a last baseline closes the
+// last round. A target's ratio in a round is its throughput over the mean of
+// the two baselines around it, so that work elsewhere on the machine slows
+// both sides of the ratio alike; the table gives the median over the rounds
+// and their range, which shows how steady the machine was.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+type line struct {
+	Kind      string         `json:"kind"`
+	Name      string         `json:"name"`
+	Baseline  bool           `json:"baseline"`
+	Requests  int            `json:"requests"`
+	Errors    int            `json:"errors"`
+	Statuses  map[string]int `json:"statuses"`
+	PerSecond float64        `json:"per_second"`
+	P50ms     float64        `json:"p50_ms"`
+	P99ms     float64        `json:"p99_ms"`
+	MaxMs     float64        `json:"max_ms"`
+	Bytes     float64        `json:"bytes_per_response"`
+	Ms        float64        `json:"ms"`      // start
+	RSSKiB    int            `json:"rss_kib"` // memory
+	HWMKiB    int            `json:"hwm_kib"` // memory
+	Count     int            `json:"count"`   // memory: simultaneous logins
+}
+
+// target gathers one target's rounds.
+type target struct {
+	name                       string
+	rps, ratio, p50, p99, maxs []float64
+	requests, errors           int
+	statuses                   map[string]int
+	bytes                      float64
+}
+
+type run struct {
+	label   string
+	starts  map[string][]float64 // "cold", "warm" → milliseconds
+	mem     map[string]line      // "warm-start", "before" and "after" the load, "logins"
+	base    *target
+	targets []*target
+	rounds  int
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: report LABEL=FILE ...")
+		os.Exit(2)
+	}
+	var runs []*run
+	for _, arg := range os.Args[1:] {
+		label, file, ok := strings.Cut(arg, "=")
+		if !ok {
+			fmt.Fprintf(os.Stderr, "report: %q is not LABEL=FILE\n", arg)
+			os.Exit(2)
+		}
+		r, err := read(label, file)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "report:", err)
+			os.Exit(1)
+		}
+		runs = append(runs, r)
+	}
+
+	fmt.Println("| database | cold start: empty database, demo loaded, until /readyz = 200 | warm start: populated database |")
+	fmt.Println("| --- | --- | --- |")
+	for _, r := range runs {
+		fmt.Printf("| %s | %s | %s |\n", r.label, startCell(r.starts["cold"]), startCell(r.starts["warm"]))
+	}
+	fmt.Println()
+	logins := "simultaneous logins"
+	for _, r := range runs {
+		if m, ok := r.mem["logins"]; ok && m.Count > 0 {
+			logins = fmt.Sprintf("%d simultaneous logins", m.Count)
+		}
+	}
+	fmt.Printf("| database | RSS after a warm start | after a cold start (demo loaded) | after the load (one login) | peak so far (VmHWM) | peak after %s |\n", logins)
+	fmt.Println("| --- | --- | --- | --- | --- | --- |")
+	for _, r := range runs {
+		rss := func(name string) string {
+			m, ok := r.mem[name]
+			return mib(m.RSSKiB, ok)
+		}
+		hwm := func(name string) string {
+			m, ok := r.mem[name]
+			return mib(m.HWMKiB, ok)
+		}
+		fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", r.label, rss("warm-start"), rss("before"), rss("after"), hwm("after"), hwm("logins"))
+	}
+	fmt.Println()
+	fmt.Println("| database | target | throughput | ratio to bare net/http | p50 | p99 | max | errors | bytes/answer |")
+	fmt.Println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+	for _, r := range runs {
+		if b := r.base; b != nil {
+			fmt.Printf("| %s | bare net/http `ok\\n` (%d runs) | %s req/s (%s–%s) | 1 | %s | %s | %s | %s | %.0f |\n",
+				r.label, len(b.rps), thousands(median(b.rps)), thousands(slices.Min(b.rps)), thousands(slices.Max(b.rps)),
+				msCell(median(b.p50)), msCell(median(b.p99)), msCell(slices.Max(b.maxs)), errCell(b), b.bytes)
+		}
+		for _, t := range r.targets {
+			ratio := "–"
+			if len(t.ratio) > 0 {
+				ratio = fmt.Sprintf("%.2f× (%.2f–%.2f)", median(t.ratio), slices.Min(t.ratio), slices.Max(t.ratio))
+			}
+			fmt.Printf("| %s | %s | %s req/s | %s | %s | %s | %s | %s | %.0f |\n",
+				r.label, t.name, thousands(median(t.rps)), ratio, msCell(median(t.p50)), msCell(median(t.p99)),
+				msCell(slices.Max(t.maxs)), errCell(t), t.bytes)
+		}
+	}
+	if len(runs) > 0 {
+		fmt.Printf("\nThroughput, ratio, p50 and p99: medians over %d rounds (range in brackets); max: the largest of all rounds.\n", runs[0].rounds)
+	}
+}
+
+func read(label, file string) (*run, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := &run{label: label, starts: map[string][]float64{}, mem: map[string]line{}}
+	var loads []line
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		text := strings.TrimSpace(sc.Text())
+		if !strings.HasPrefix(text, "{") {
+			continue
+		}
+		var l line
+		if err := json.Unmarshal([]byte(text), &l); err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", file, n, err)
+		}
+		switch l.Kind {
+		case "start":
+			r.starts[l.Name] = append(r.starts[l.Name], l.Ms)
+		case "load":
+			loads = append(loads, l)
+		case "memory":
+			r.mem[l.Name] = l
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+
+	// Baseline positions, then each target against the baselines around it.
+	var bases []int
+	for i, l := range loads {
+		if l.Baseline {
+			bases = append(bases, i)
+		}
+	}
+	byName := map[string]*target{}
+	get := func(name string) *target {
+		t := byName[name]
+		if t == nil {
+			t = &target{name: name, statuses: map[string]int{}}
+			byName[name] = t
+			r.targets = append(r.targets, t)
+		}
+		return t
+	}
+	for i, l := range loads {
+		var t *target
+		if l.Baseline {
+			if r.base == nil {
+				r.base = &target{name: "baseline", statuses: map[string]int{}}
+			}
+			t = r.base
+		} else {
+			t = get(l.Name)
+			if ref := around(loads, bases, i); ref > 0 {
+				t.ratio = append(t.ratio, l.PerSecond/ref)
+			}
+		}
+		t.rps = append(t.rps, l.PerSecond)
+		t.p50 = append(t.p50, l.P50ms)
+		t.p99 = append(t.p99, l.P99ms)
+		t.maxs = append(t.maxs, l.MaxMs)
+		t.requests += l.Requests
+		t.errors += l.Errors
+		for k, v := range l.Statuses {
+			t.statuses[k] += v
+		}
+		t.bytes = l.Bytes
+	}
+	for _, t := range r.targets {
+		r.rounds = max(r.rounds, len(t.rps))
+	}
+	return r, nil
+}
+
+// around is the mean throughput of the last baseline before load i and the
+// first one after it (or the one that exists).
+func around(loads []line, bases []int, i int) float64 {
+	var sum float64
+	var n int
+	before, after := -1, -1
+	for _, b := range bases {
+		if b < i {
+			before = b
+		} else if after < 0 {
+			after = b
+		}
+	}
+	for _, b := range []int{before, after} {
+		if b >= 0 {
+			sum += loads[b].PerSecond
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// startCell is the median, with the range, of the start-up times.
+func startCell(ms []float64) string {
+	switch len(ms) {
+	case 0:
+		return "–"
+	case 1:
+		return fmt.Sprintf("%s ms (1 run)", thousands(ms[0]))
+	}
+	return fmt.Sprintf("%s ms (median of %d; %s–%s)", thousands(median(ms)), len(ms), thousands(slices.Min(ms)), thousands(slices.Max(ms)))
+}
+
+func mib(kib int, ok bool) string {
+	if !ok {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f MiB", float64(kib)/1024)
+}
+
+func errCell(t *target) string {
+	if t.errors == 0 {
+		return "0"
+	}
+	var codes []string
+	for k, v := range t.statuses {
+		codes = append(codes, fmt.Sprintf("%s×%d", k, v))
+	}
+	slices.Sort(codes)
+	return fmt.Sprintf("**%d** of %d (%s)", t.errors, t.requests, strings.Join(codes, ", "))
+}
+
+func msCell(v float64) string {
+	switch {
+	case v >= 100:
+		return fmt.Sprintf("%.0f ms", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f ms", v)
+	default:
+		return fmt.Sprintf("%.2f ms", v)
+	}
+}
+
+// thousands writes 18400.4 as "18,400".
+func thousands(v float64) string {
+	s := strconv.FormatInt(int64(math.Round(v)), 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
