@@ -79,11 +79,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	httpSrv := srv.HTTPServer()
+	// The jobs runner stops before the database closes (defers run last in,
+	// first out), so that it can release the jobs it holds.
 	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	if cfg.Jobs {
-		go runJobs(runCtx, cfg, d, logger)
-	}
+	jobsDone := make(chan struct{})
+	defer func() { cancel(); <-jobsDone }()
+	go func() {
+		defer close(jobsDone)
+		if cfg.Jobs {
+			runJobs(runCtx, cfg, d, logger)
+		}
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 
