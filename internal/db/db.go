@@ -41,6 +41,7 @@ type DB struct {
 	Clock func() time.Time
 	// Description says where the data lives, without secrets.
 	Description string
+	path        string // SQLite file, for the migration lock
 }
 
 // Open connects to the database named by rawURL: a postgres:// or
@@ -94,11 +95,14 @@ func openSQLite(rawURL string) (*DB, error) {
 			return nil, fmt.Errorf("create data folder: %w", err)
 		}
 	}
+	file := "file:" + (&url.URL{Path: path}).EscapedPath()
+	if err := enableWAL(path, file); err != nil {
+		return nil, err
+	}
 	// synchronous(FULL): a commit is on disk before it is acknowledged, so a
 	// crash or power loss never loses an acknowledged write.
-	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=synchronous(FULL)&_time_format=sqlite"
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + common
+	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_time_format=sqlite"
+	dsn := file + "?" + common
 	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
 	if err != nil {
 		return nil, err
@@ -114,7 +118,31 @@ func openSQLite(rawURL string) (*DB, error) {
 	n := max(4, runtime.NumCPU()*2)
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{Dialect: SQLite, write: write, read: read, Description: "SQLite " + path}, nil
+	return &DB{Dialect: SQLite, write: write, read: read, Description: "SQLite " + path, path: path}, nil
+}
+
+// enableWAL switches the file to WAL once, under the file lock: WAL is
+// stored in the file, and switching it from several connections at once
+// fails with SQLITE_BUSY without waiting for the busy timeout.
+func enableWAL(path, file string) error {
+	unlock, err := lockFile(path + ".lock")
+	if err != nil {
+		return fmt.Errorf("lock %s: %w", path, err)
+	}
+	defer unlock()
+	c, err := sql.Open("sqlite", file+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	var mode string
+	if err := c.QueryRow(`PRAGMA journal_mode=WAL`).Scan(&mode); err != nil {
+		return fmt.Errorf("database %s: %w", path, err)
+	}
+	if mode != "wal" {
+		return fmt.Errorf("database %s: cannot use WAL (journal mode %q)", path, mode)
+	}
+	return nil
 }
 
 func openPostgres(rawURL string) (*DB, error) {

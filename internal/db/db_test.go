@@ -99,3 +99,36 @@ func contains(s, sub string) bool {
 	}
 	return false
 }
+
+// Several servers starting at once on one database migrate it once, without errors.
+func TestConcurrentMigrations(t *testing.T) {
+	for _, dialect := range []db.Dialect{db.SQLite, db.Postgres} {
+		t.Run(string(dialect), func(t *testing.T) {
+			url := dbtest.URL(t, dialect)
+			errs := make(chan error, 3)
+			for range 3 {
+				go func() {
+					d, err := db.Open(context.Background(), url)
+					if err != nil {
+						errs <- err
+						return
+					}
+					defer d.Close()
+					errs <- d.Migrate(context.Background())
+				}()
+			}
+			for range 3 {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if dialect == db.SQLite {
+				d := dbtest.Open(t, db.SQLite)
+				var mode string
+				if err := d.SQL().QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+					t.Fatalf("journal mode %q, %v", mode, err)
+				}
+			}
+		})
+	}
+}
