@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -28,7 +29,7 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := idKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime,
 		argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -57,7 +58,7 @@ func CheckPassword(hash, password string) bool {
 	if errors.Join(err1, err2) != nil || len(want) == 0 || memory > 1<<20 || time > 20 || threads == 0 {
 		return false
 	}
-	got := argon2.IDKey([]byte(password), salt, time, memory, threads, uint32(len(want)))
+	got := idKey([]byte(password), salt, time, memory, threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
@@ -69,3 +70,14 @@ var dummyHash = sync.OnceValue(func() string {
 	h, _ := HashPassword("passerelle-dummy-password")
 	return h
 })
+
+// hashSlots bounds how many hashes run at once: each takes argonMemory
+// (64 MiB), and a burst of logins must not take the server's memory with
+// it. More than one per core would not finish any sooner.
+var hashSlots = make(chan struct{}, max(2, runtime.NumCPU()))
+
+func idKey(password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
+	hashSlots <- struct{}{}
+	defer func() { <-hashSlots }()
+	return argon2.IDKey(password, salt, time, memory, threads, keyLen)
+}
