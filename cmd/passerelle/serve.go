@@ -147,7 +147,7 @@ func printBanner(w io.Writer, cfg *config.Config, d *db.DB, s demo.Summary, took
 		fmt.Fprintln(w)
 		return
 	}
-	fmt.Fprintf(w, "\nTerritoire de démonstration (%s), données fictives. Comptes de démonstration, mot de passe « %s » :\n", s.Departement, demo.Password)
+	fmt.Fprintf(w, "\nTerritoire de démonstration : %s (%s), données fictives. Comptes de démonstration, mot de passe « %s » :\n", demo.DepartementName, s.Departement, demo.Password)
 	for _, a := range s.Accounts {
 		line := fmt.Sprintf("  %-44s %s — %s", a.Email, a.Role, a.Organisation)
 		if a.Note != "" {
