@@ -17,6 +17,7 @@ import (
 	"passerelle/internal/audit"
 	"passerelle/internal/auth"
 	"passerelle/internal/demo"
+	"passerelle/internal/directory"
 	"passerelle/internal/org"
 )
 
@@ -136,7 +137,7 @@ func adminCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer d.Close()
 	ctx = access.WithActor(ctx, access.SystemActor)
-	orgs := &org.Service{DB: d}
+	orgs := &org.Service{DB: d, OnWrite: directory.EnsureEntry}
 	platform, _, err := orgs.List(ctx, org.Filter{Kind: access.OrgPlatform, Limit: 1})
 	if err != nil {
 		return err

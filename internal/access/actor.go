@@ -109,6 +109,20 @@ func (a Actor) MemberOf(orgID string) bool {
 	return false
 }
 
+// holdsInTerritory reports whether the actor holds one of roles in an
+// ASE, ARS or MDPH organisation of the département dep.
+func (a Actor) holdsInTerritory(dep string, roles ...Role) bool {
+	if dep == "" {
+		return false
+	}
+	for _, m := range a.Memberships {
+		if m.Departement == dep && slices.Contains(roles, m.Role) && slices.Contains(territorialKinds, m.OrganisationKind) {
+			return true
+		}
+	}
+	return false
+}
+
 // OrgsWhere returns the organisations in which the actor holds role.
 func (a Actor) OrgsWhere(role Role) []string {
 	var ids []string

@@ -18,6 +18,11 @@ const (
 	ActionCreate     Action = "create"
 	ActionUpdate     Action = "update"
 	ActionDeactivate Action = "deactivate"
+	// ActionViewAddress: see a confidential address (street, coordinates).
+	ActionViewAddress Action = "view_address"
+	ActionImport      Action = "import"
+	ActionExport      Action = "export"
+	ActionViewHistory Action = "view_history"
 )
 
 // ResourceType names a kind of record the policy knows.
@@ -27,6 +32,9 @@ const (
 	ResOrganisation ResourceType = "organisation"
 	ResAccount      ResourceType = "account"
 	ResAuditLog     ResourceType = "audit_log"
+	// ResStructure is a structure's directory entry with its offers,
+	// contacts and documents.
+	ResStructure ResourceType = "structure"
 )
 
 // Resource is what an action is about: its type and the facts the rules
@@ -39,6 +47,8 @@ type Resource struct {
 	OrganisationIDs []string
 	// Role is the role granted by a membership being created or changed.
 	Role Role
+	// Departement is the territory of the record (a structure's département).
+	Departement string
 }
 
 // Rule allows an action on a resource type when Allow says so.
@@ -62,6 +72,15 @@ var rules = []Rule{
 	{ResAccount, ActionCreate, "administrators; directors for staff roles of their organisation", anyOf(admin, directorInvitingStaff)},
 	{ResAccount, ActionUpdate, "administrators, the account itself", anyOf(admin, self)},
 	{ResAccount, ActionDeactivate, "administrators; directors for other accounts of their organisation", anyOf(admin, directorNotSelf)},
+
+	{ResStructure, ActionList, "every account", authenticated},
+	{ResStructure, ActionView, "every account", authenticated},
+	{ResStructure, ActionExport, "every account", authenticated},
+	{ResStructure, ActionCreate, "administrators, steering of the département", anyOf(admin, steeringOfTerritory)},
+	{ResStructure, ActionUpdate, "administrators, directors of the structure, steering of its département", anyOf(admin, directorOfOne, steeringOfTerritory)},
+	{ResStructure, ActionViewHistory, "administrators, directors of the structure, steering of its département", anyOf(admin, directorOfOne, steeringOfTerritory)},
+	{ResStructure, ActionViewAddress, "administrators, members of the structure, ASE referents and steering of its département", anyOf(admin, memberOfOne, aseOrSteeringOfTerritory)},
+	{ResStructure, ActionImport, "administrators", admin},
 
 	{ResAuditLog, ActionList, "administrators", admin},
 	{ResAuditLog, ActionView, "administrators", admin},
@@ -120,6 +139,26 @@ func authenticated(a Actor, _ Resource) bool { return a.Authenticated() || a.Sys
 func admin(a Actor, _ Resource) bool         { return a.IsAdmin() }
 func self(a Actor, r Resource) bool          { return r.ID != "" && r.ID == a.AccountID }
 func isDirector(a Actor, _ Resource) bool    { return a.Has(RoleDirector) }
+
+func memberOfOne(a Actor, r Resource) bool {
+	return slices.ContainsFunc(r.OrganisationIDs, a.MemberOf)
+}
+
+// territorialKinds are the authorities whose steering accounts act for a
+// département: the Conseil départemental's ASE, the ARS delegation, the MDPH.
+var territorialKinds = []OrgKind{OrgASE, OrgARS, OrgMDPH}
+
+// steeringOfTerritory: a steering account of an authority of the record's
+// département.
+func steeringOfTerritory(a Actor, r Resource) bool {
+	return a.holdsInTerritory(r.Departement, RoleSteering)
+}
+
+// aseOrSteeringOfTerritory adds the ASE referents of the département, who
+// place children and so need to know where a confidential home is.
+func aseOrSteeringOfTerritory(a Actor, r Resource) bool {
+	return a.holdsInTerritory(r.Departement, RoleSteering, RoleASEReferent)
+}
 
 func directorOfOne(a Actor, r Resource) bool {
 	for _, id := range r.OrganisationIDs {

@@ -31,7 +31,31 @@ var actors = map[string]access.Actor{
 	"foster carer":        actorWith("af", access.RoleFosterCarer, orgB),
 	"system":              access.SystemActor,
 	"educator (the self)": actorWith("self", access.RoleEducator, orgA),
+	"steering of 42":      territorial("pil42", access.RoleSteering, access.OrgASE, "42"),
+	"ARS steering of 42":  territorial("ars42", access.RoleSteering, access.OrgARS, "42"),
+	"steering of 69":      territorial("pil69", access.RoleSteering, access.OrgASE, "69"),
+	"referent of 42":      territorial("ref42", access.RoleASEReferent, access.OrgASE, "42"),
+	"referent of 69":      territorial("ref69", access.RoleASEReferent, access.OrgASE, "69"),
+	// A steering role held in a structure of the Loire is no authority.
+	"steering in a structure of 42": territorial("pilS", access.RoleSteering, access.OrgStructure, "42"),
 }
+
+// territorial is an account of an organisation of kind k in département dep.
+func territorial(id string, role access.Role, k access.OrgKind, dep string) access.Actor {
+	return access.Actor{AccountID: id, Email: id + "@x.test", Memberships: []access.Membership{
+		{OrganisationID: "auth-" + dep + string(k), OrganisationKind: k, Departement: dep, Role: role}}}
+}
+
+// everyAccount is every actor but the anonymous one.
+var everyAccount = func() []string {
+	var out []string
+	for name := range actors {
+		if name != "anonymous" {
+			out = append(out, name)
+		}
+	}
+	return out
+}()
 
 var (
 	orgARes      = access.Resource{Type: access.ResOrganisation, ID: orgA, OrganisationIDs: []string{orgA}}
@@ -39,6 +63,8 @@ var (
 	newEducatorA = access.Resource{Type: access.ResAccount, OrganisationIDs: []string{orgA}, Role: access.RoleEducator}
 	newAdminInA  = access.Resource{Type: access.ResAccount, OrganisationIDs: []string{orgA}, Role: access.RoleAdmin}
 	auditRes     = access.Resource{Type: access.ResAuditLog}
+	structureA   = access.Resource{Type: access.ResStructure, ID: orgA, OrganisationIDs: []string{orgA}, Departement: "42"}
+	newStructure = access.Resource{Type: access.ResStructure, Departement: "42"}
 )
 
 // allowed lists, for each case, the actors allowed; everyone else is refused.
@@ -48,8 +74,8 @@ var matrix = []struct {
 	label   string
 	allowed []string
 }{
-	{access.ActionList, orgARes, "organisations", []string{"admin", "director of A", "director of B", "educator of A", "referent", "steering", "parent", "mobile team", "foster carer", "system", "educator (the self)"}},
-	{access.ActionView, orgARes, "organisation A", []string{"admin", "director of A", "director of B", "educator of A", "referent", "steering", "parent", "mobile team", "foster carer", "system", "educator (the self)"}},
+	{access.ActionList, orgARes, "organisations", everyAccount},
+	{access.ActionView, orgARes, "organisation A", everyAccount},
 	{access.ActionCreate, orgARes, "organisation", []string{"admin", "system"}},
 	{access.ActionUpdate, orgARes, "organisation A", []string{"admin", "director of A", "system"}},
 	{access.ActionDeactivate, orgARes, "organisation A", []string{"admin", "system"}},
@@ -60,6 +86,15 @@ var matrix = []struct {
 	{access.ActionCreate, newAdminInA, "admin in A", []string{"admin", "system"}},
 	{access.ActionUpdate, accountOfA, "account of A", []string{"admin", "educator (the self)", "system"}},
 	{access.ActionDeactivate, accountOfA, "account of A", []string{"admin", "director of A", "system"}},
+
+	{access.ActionList, structureA, "directory", everyAccount},
+	{access.ActionView, structureA, "entry of A", everyAccount},
+	{access.ActionExport, structureA, "directory", everyAccount},
+	{access.ActionCreate, newStructure, "structure in 42", []string{"admin", "steering of 42", "ARS steering of 42", "system"}},
+	{access.ActionUpdate, structureA, "entry of A (42)", []string{"admin", "director of A", "steering of 42", "ARS steering of 42", "system"}},
+	{access.ActionViewHistory, structureA, "history of A (42)", []string{"admin", "director of A", "steering of 42", "ARS steering of 42", "system"}},
+	{access.ActionViewAddress, structureA, "confidential address of A (42)", []string{"admin", "director of A", "educator of A", "educator (the self)", "steering of 42", "ARS steering of 42", "referent of 42", "system"}},
+	{access.ActionImport, structureA, "FINESS file", []string{"admin", "system"}},
 
 	{access.ActionList, auditRes, "audit log", []string{"admin", "system"}},
 	{access.ActionView, auditRes, "audit entry", []string{"admin", "system"}},

@@ -25,6 +25,23 @@ func List(ctx context.Context, d *db.DB, f Filter) ([]Row, error) {
 	if err := access.Check(ctx, access.ActionList, access.Resource{Type: access.ResAuditLog}); err != nil {
 		return nil, err
 	}
+	return list(ctx, d, f)
+}
+
+// History returns the log rows about one record, newest first, for actors
+// the policy lets see that record's history (a structure's director sees
+// who changed its entry without reading the whole log).
+func History(ctx context.Context, d *db.DB, res access.Resource, limit int) ([]Row, error) {
+	if res.ID == "" {
+		return nil, nil
+	}
+	if err := access.Check(ctx, access.ActionViewHistory, res); err != nil {
+		return nil, err
+	}
+	return list(ctx, d, Filter{ResourceType: string(res.Type), ResourceID: res.ID, Limit: limit})
+}
+
+func list(ctx context.Context, d *db.DB, f Filter) ([]Row, error) {
 	var args db.Args
 	where := []string{"TRUE"}
 	if f.Actor != "" {

@@ -14,6 +14,7 @@ import (
 	"passerelle/internal/audit"
 	"passerelle/internal/auth"
 	"passerelle/internal/db"
+	"passerelle/internal/directory"
 	"passerelle/internal/org"
 )
 
@@ -125,7 +126,7 @@ func Reset(ctx context.Context, d *db.DB) (Summary, error) {
 // resetTables are emptied by Reset, children before parents. A migration
 // adding a table that refers to organisations or accounts adds it here.
 var resetTables = []string{"sessions", "api_tokens", "one_time_tokens", "login_failures", "notifications",
-	"jobs", "memberships", "accounts", "organisations"}
+	"jobs", "memberships", "accounts", "structure_documents", "structure_contacts", "offers", "structures", "organisations"}
 
 // empty empties resetTables and returns how many rows each lost.
 func empty(ctx context.Context, tx *db.Tx) (map[string]any, error) {
@@ -133,6 +134,9 @@ func empty(ctx context.Context, tx *db.Tx) (map[string]any, error) {
 	// Structures point to their operator: cut the links first so that the
 	// order of deletion inside one statement does not matter.
 	if _, err := tx.ExecContext(ctx, `UPDATE organisations SET operator_id = NULL WHERE operator_id IS NOT NULL`); err != nil {
+		return nil, err
+	}
+	if err := directory.ClearIndex(ctx, tx); err != nil {
 		return nil, err
 	}
 	for _, t := range resetTables {
@@ -194,6 +198,12 @@ func insertOrganisation(ctx context.Context, tx *db.Tx, seed orgSeed, ids map[st
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, TRUE, TRUE, $10, $10)`,
 		id, in.Kind, in.Name, in.StructureType, operator, in.CommuneCode, dep, in.Email, in.Phone, tx.Now); err != nil {
 		return "", err
+	}
+	if seed.Kind == access.OrgStructure {
+		opID, _ := operator.(string)
+		if err := insertEntry(ctx, tx, seed, id, opID); err != nil {
+			return "", err
+		}
 	}
 	return id, audit.Record(ctx, tx, audit.Entry{Action: "demo.load", ResourceType: string(access.ResOrganisation),
 		ResourceID: id, OrganisationID: id, Details: map[string]any{"kind": in.Kind, "structure_type": in.StructureType}})

@@ -178,3 +178,22 @@ func DepartementRoadNetwork(code string) string {
 	}
 	return NetworkMainland
 }
+
+// ReachKm is the largest straight-line distance, in kilometres, whose
+// EstimateMinutes is at most minutes: a box of that half-width around a
+// point holds every place within that time.
+func ReachKm(minutes float64) float64 {
+	if minutes <= 0 || math.IsNaN(minutes) {
+		return 0
+	}
+	lo, hi := 0.0, 20000.0
+	for range 60 {
+		mid := (lo + hi) / 2
+		if roadMinutes(mid*RoadFactor) <= minutes {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}

@@ -7,7 +7,12 @@ const (
 	SectorChildProtection = "protection_enfance" // ASE: Conseil départemental
 	SectorMedicoSocial    = "medico_social"      // disability services: ARS
 	SectorHealth          = "sante"              // child psychiatry
+	SectorEducation       = "education_nationale"
+	SectorJustice         = "justice" // PJJ
 )
+
+// Sectors lists every sector, in the order the interface offers them.
+var Sectors = []string{SectorChildProtection, SectorMedicoSocial, SectorHealth, SectorEducation, SectorJustice}
 
 // StructureType is a kind of structure (ESSMS or health service), with its
 // French label and its sector.
@@ -26,6 +31,10 @@ var StructureTypes = []StructureType{
 	{"placement_familial", "Service de placement familial", SectorChildProtection},
 	{"relais_parental", "Relais parental", SectorChildProtection},
 	{"lva", "Lieu de vie et d'accueil (LVA)", SectorChildProtection},
+	{"aemo", "Service d'AEMO / AED (milieu ouvert)", SectorChildProtection},
+	{"prevention", "Service de prévention spécialisée", SectorChildProtection},
+	{"mna", "Évaluation et mise à l'abri des mineurs non accompagnés", SectorChildProtection},
+	{"autre_protection", "Autre établissement de protection de l'enfance", SectorChildProtection},
 	{"ditep", "DITEP — Dispositif intégré thérapeutique, éducatif et pédagogique", SectorMedicoSocial},
 	{"itep", "ITEP — Institut thérapeutique, éducatif et pédagogique", SectorMedicoSocial},
 	{"ime", "IME — Institut médico-éducatif", SectorMedicoSocial},
@@ -33,7 +42,13 @@ var StructureTypes = []StructureType{
 	{"sessad", "SESSAD — Service d'éducation spéciale et de soins à domicile", SectorMedicoSocial},
 	{"camsp", "CAMSP — Centre d'action médico-sociale précoce", SectorMedicoSocial},
 	{"emr", "Équipe mobile ressource (EMR)", SectorMedicoSocial},
+	{"eeap", "EEAP — Établissement pour enfants polyhandicapés", SectorMedicoSocial},
+	{"ies", "Institut d'éducation motrice ou sensorielle (IEM, déficients visuels ou auditifs)", SectorMedicoSocial},
+	{"accueil_temporaire", "Établissement d'accueil temporaire d'enfants handicapés", SectorMedicoSocial},
+	{"cafs", "CAFS — Centre d'accueil familial spécialisé", SectorMedicoSocial},
+	{"autre_medico_social", "Autre établissement pour enfants handicapés", SectorMedicoSocial},
 	{"pedopsychiatrie", "Pédopsychiatrie (CMP, hôpital de jour)", SectorHealth},
+	{"pjj", "Établissement ou service de la PJJ", SectorJustice},
 }
 
 // structureType returns the type with this code.
@@ -44,6 +59,18 @@ func structureType(code string) (StructureType, bool) {
 		}
 	}
 	return StructureType{}, false
+}
+
+// StructureTypeSector returns the sector of a structure type code, "" when unknown.
+func StructureTypeSector(code string) string {
+	t, _ := structureType(code)
+	return t.Sector
+}
+
+// ValidStructureType reports whether code is a known structure type.
+func ValidStructureType(code string) bool {
+	_, ok := structureType(code)
+	return ok
 }
 
 // StructureTypeLabel returns the French label of a structure type code, the
@@ -64,6 +91,10 @@ func SectorLabel(sector string) string {
 		return "Médico-social"
 	case SectorHealth:
 		return "Santé"
+	case SectorEducation:
+		return "Éducation nationale"
+	case SectorJustice:
+		return "Justice (PJJ)"
 	}
 	return sector
 }

@@ -66,6 +66,17 @@ type Input struct {
 // Service runs the organisation use cases; the actor comes from the context.
 type Service struct {
 	DB *db.DB
+	// OnWrite, when set, runs in the transaction of every created or changed
+	// organisation: the directory keeps a structure's entry and its search
+	// index with it (org cannot import the directory, which builds on it).
+	OnWrite func(ctx context.Context, tx *db.Tx, id string, kind access.OrgKind) error
+}
+
+func (s *Service) onWrite(ctx context.Context, tx *db.Tx, o Organisation) error {
+	if s.OnWrite == nil {
+		return nil
+	}
+	return s.OnWrite(ctx, tx, o.ID, o.Kind)
 }
 
 func errNotFound() error { return apperr.New(apperr.NotFound, "Organisation introuvable.") }
@@ -148,6 +159,9 @@ func (s *Service) Create(ctx context.Context, in Input) (Organisation, error) {
 			o.Email, o.Phone, tx.Now); err != nil {
 			return fmt.Errorf("insert organisation: %w", err)
 		}
+		if err := s.onWrite(ctx, tx, o); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "organisation.create", ResourceType: string(access.ResOrganisation),
 			ResourceID: o.ID, OrganisationID: o.ID,
 			Details: map[string]any{"kind": o.Kind, "structure_type": o.StructureType}})
@@ -214,6 +228,9 @@ func (s *Service) Update(ctx context.Context, id string, in Input) (Organisation
 			WHERE id = $10`, o.Kind, o.Name, o.StructureType, nullable(o.OperatorID), o.CommuneCode,
 			o.Departement, o.Email, o.Phone, tx.Now, o.ID); err != nil {
 			return fmt.Errorf("update organisation: %w", err)
+		}
+		if err := s.onWrite(ctx, tx, o); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "organisation.update", ResourceType: string(access.ResOrganisation),
 			ResourceID: o.ID, OrganisationID: o.ID, Details: map[string]any{"fields": changed}})

@@ -53,7 +53,7 @@ func Normalize(in Input) (out Input, departement string, err error) {
 			v.Add("commune_code", "Commune introuvable : indiquez un code INSEE existant (par exemple 42218 pour Saint-Étienne).")
 		}
 	}
-	if out.Email != "" && !validEmail(out.Email) {
+	if out.Email != "" && !ValidEmail(out.Email) {
 		v.Add("email", "Adresse e-mail invalide (exemple : contact@exemple.fr).")
 	}
 	if out.Phone != "" {
@@ -78,8 +78,8 @@ func nameProblem(name string) string {
 	return ""
 }
 
-// validEmail accepts a bare address (no display name), already lower-cased.
-func validEmail(e string) bool {
+// ValidEmail accepts a bare address (no display name), already lower-cased.
+func ValidEmail(e string) bool {
 	if utf8.RuneCountInString(e) > MaxEmailLen {
 		return false
 	}

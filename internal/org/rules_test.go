@@ -140,13 +140,16 @@ func TestLabels(t *testing.T) {
 		}
 	}
 	for _, code := range []string{"mecs", "foyer_enfance", "pouponniere", "centre_maternel", "centre_parental",
-		"placement_familial", "relais_parental", "lva", "ditep", "itep", "ime", "cmpp", "sessad", "camsp", "emr", "pedopsychiatrie"} {
+		"placement_familial", "relais_parental", "lva", "ditep", "itep", "ime", "cmpp", "sessad", "camsp", "emr", "pedopsychiatrie",
+		// The FINESS categories of the field that DOMAIN.md does not name.
+		"aemo", "prevention", "mna", "autre_protection", "eeap", "ies", "accueil_temporaire", "cafs",
+		"autre_medico_social", "pjj"} {
 		if !seen[code] {
 			t.Errorf("type %s missing", code)
 		}
 	}
-	if len(seen) != 16 {
-		t.Errorf("%d types, want 16", len(seen))
+	if len(seen) != 26 {
+		t.Errorf("%d types, want 26", len(seen))
 	}
 	if org.StructureTypeLabel("") != "" || org.StructureTypeLabel("x") != "x" {
 		t.Error("unknown type labels")

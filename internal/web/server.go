@@ -14,6 +14,7 @@ import (
 	"passerelle/internal/auth"
 	"passerelle/internal/config"
 	"passerelle/internal/db"
+	"passerelle/internal/directory"
 	"passerelle/internal/org"
 )
 
@@ -43,7 +44,7 @@ func New(cfg *config.Config, d *db.DB, logger *slog.Logger) (*Server, error) {
 		Config: cfg,
 		DB:     d,
 		Auth:   &auth.Service{DB: d, BaseURL: cfg.BaseURL},
-		Orgs:   &org.Service{DB: d},
+		Orgs:   &org.Service{DB: d, OnWrite: directory.EnsureEntry},
 		Logger: logger,
 	}
 	s.Sessions = scs.New()
