@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -80,5 +81,34 @@ func TestScreenshots(t *testing.T) {
 			t.Fatalf("commune suggestions: %q %v", options, err)
 		}
 		shoot("organisation-modifier")
+
+		// The directory, as the director sees it.
+		near := url.Values{"modalite": {"respite"}, "age": {"9"}, "besoin": {"behaviour"}, "pres_de": {"Saint-Étienne (42218)"}, "minutes": {"45"}}
+		for _, p := range []struct{ name, path string }{
+			{"annuaire", "/annuaire"}, {"annuaire-repit", "/annuaire?" + near.Encode()},
+			{"annuaire-erreur", "/annuaire?age=neuf&minutes=45"},
+		} {
+			do(t, ctx, chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+			shoot(p.name)
+		}
+		do(t, ctx, chromedp.Navigate(base+"/annuaire?q=beauregard"), chromedp.WaitVisible(chromedp.CSS(`.result-title a`)))
+		entry, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`.result-title a`), "href"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []struct{ name, path string }{
+			{"fiche", entry.Value}, {"fiche-modifier", entry.Value + "/modifier"},
+			{"offre-nouvelle", entry.Value + "/offres/nouvelle"}, {"contact-nouveau", entry.Value + "/contacts/nouveau"},
+		} {
+			do(t, ctx, chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+			shoot(p.name)
+		}
+		do(t, ctx, chromedp.Navigate(base+"/annuaire?q=glycines"), chromedp.WaitVisible(chromedp.CSS(`.result-title a`)))
+		conf, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`.result-title a`), "href"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(t, ctx, chromedp.Navigate(base+conf.Value), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		shoot("fiche-confidentielle")
 	}
 }

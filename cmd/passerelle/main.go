@@ -8,6 +8,9 @@
 //	                                create an API token and print it once
 //	passerelle admin create --email ADDRESS --name NAME < password
 //	                                create a platform administrator
+//	passerelle import finess [--dry-run] FILE
+//	                                import establishments from a FINESS file
+//	passerelle export hsds          the public directory as HSDS 3.0 JSON
 package main
 
 import (
@@ -47,6 +50,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = tokenCmd(ctx, args, getenv, stdout)
 	case "admin":
 		err = adminCmd(ctx, args, getenv, stdin, stdout)
+	case "import":
+		err = importCmd(ctx, args, getenv, stdin, stdout)
+	case "export":
+		err = exportCmd(ctx, args, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -70,6 +77,9 @@ const usage = `Usage:
                                   create an API token for an account and print it once
   passerelle admin create --email ADDRESS --name "FIRST LAST" < password-file
                                   create a platform administrator (password: first line of stdin)
+  passerelle import finess [--dry-run] FILE
+                                  import the field's establishments from a FINESS file (JSON flow or CSV)
+  passerelle export hsds          write the public directory as HSDS 3.0 JSON on stdout
 
 Configuration comes from PASSERELLE_* environment variables (see README.md).
 `

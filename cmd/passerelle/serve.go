@@ -12,10 +12,12 @@ import (
 	"os"
 	"time"
 
+	"passerelle/internal/access"
 	"passerelle/internal/auth"
 	"passerelle/internal/config"
 	"passerelle/internal/db"
 	"passerelle/internal/demo"
+	"passerelle/internal/directory"
 	"passerelle/internal/jobs"
 	"passerelle/internal/notify"
 	"passerelle/internal/web"
@@ -67,6 +69,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		if loaded {
 			logger.Info("demo territory loaded", "departement", summary.Departement, "structures", summary.Structures)
 		}
+	}
+	if n, err := (&directory.Service{DB: d}).Reindex(access.WithActor(ctx, access.SystemActor)); err != nil {
+		return fmt.Errorf("directory index: %w", err)
+	} else if n > 0 {
+		logger.Info("directory entries indexed", "count", n)
 	}
 	srv, err := web.New(cfg, d, logger)
 	if err != nil {
@@ -130,6 +137,12 @@ func runJobs(ctx context.Context, cfg *config.Config, d *db.DB, logger *slog.Log
 		_, err := jobs.Purge(ctx, d)
 		return err
 	})
+	dir := &directory.Service{DB: d}
+	r.Handle(directory.KindStaleReminder, func(ctx context.Context, _ json.RawMessage) error {
+		_, err := dir.RemindStale(ctx, cfg.BaseURL)
+		return err
+	})
+	r.Every(directory.KindStaleReminder, 24*time.Hour)
 	r.Every("sessions.purge", time.Hour)
 	r.Every("jobs.purge", 24*time.Hour)
 	r.Every("login_failures.purge", time.Hour)

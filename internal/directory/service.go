@@ -295,3 +295,9 @@ func touch(ctx context.Context, tx *db.Tx, id string) error {
 	_, err := tx.ExecContext(ctx, `UPDATE organisations SET updated_at = $1 WHERE id = $2`, tx.Now, id)
 	return err
 }
+
+// Editable returns nil when the actor may change the entry, and otherwise
+// the refusal, audited like a refused change.
+func (s *Service) Editable(ctx context.Context, id, action string) error {
+	return s.change(ctx, id, action, func(*db.Tx, stored) error { return nil })
+}

@@ -149,9 +149,16 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 // limitBody caps request bodies; handlers see an error past the limit and
-// answer 413 through the usual error path.
+// answer 413 through the usual error path. Uploads get more room.
 func limitBody(next http.Handler, n int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := n
+		switch {
+		case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/annuaire/") && strings.HasSuffix(r.URL.Path, "/documents"):
+			n = maxDocumentBody
+		case r.Method == http.MethodPost && r.URL.Path == "/admin/import-finess":
+			n = maxImportBody
+		}
 		if r.ContentLength > n {
 			w.Header().Set("Connection", "close")
 		}
@@ -159,6 +166,13 @@ func limitBody(next http.Handler, n int64) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// Upload limits: a document (5 Mio) with its form, and a FINESS file sent
+// through the page (the national flow goes through the command line).
+const (
+	maxDocumentBody = 6 << 20
+	maxImportBody   = 64 << 20
+)
 
 // Session keys.
 const (

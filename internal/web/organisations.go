@@ -250,7 +250,12 @@ type communeOptions struct{ Communes []geo.Commune }
 
 // communeSuggestions feeds the commune field's list of choices (htmx).
 func (s *Server) communeSuggestions(w http.ResponseWriter, r *http.Request) error {
-	cs := geo.SearchCommunes(r.URL.Query().Get("commune"), 10)
+	q := r.URL.Query()
+	typed := q.Get("commune")
+	if typed == "" {
+		typed = q.Get("pres_de") // the directory search's field
+	}
+	cs := geo.SearchCommunes(typed, 10)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	return s.pages.pages["org_form"].ExecuteTemplate(w, "commune-options", communeOptions{Communes: cs})
 }

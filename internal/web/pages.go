@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -14,7 +15,9 @@ import (
 	"time"
 
 	"passerelle/internal/access"
+	"passerelle/internal/apperr"
 	"passerelle/internal/audit"
+	"passerelle/internal/directory"
 	"passerelle/internal/geo"
 	"passerelle/internal/org"
 )
@@ -29,22 +32,45 @@ type pageSet struct {
 
 func parsePages(assets *assetSet) (*pageSet, error) {
 	funcs := template.FuncMap{
-		"asset":        assets.URL,
-		"date":         formatDate,
-		"datetime":     formatDateTime,
-		"roleLabel":    func(r access.Role) string { return org.RoleLabel(r) },
-		"kindLabel":    func(k access.OrgKind) string { return org.KindLabel(k) },
-		"typeLabel":    org.StructureTypeLabel,
-		"roles":        func() []access.Role { return access.Roles },
-		"kinds":        func() []access.OrgKind { return access.OrgKinds },
-		"types":        func() []org.StructureType { return org.StructureTypes },
-		"checked":      func(f Form, name, v string) bool { return containsString(f.Values[name], v) },
-		"add":          func(a, b int) int { return a + b },
-		"query":        pageQuery,
-		"input":        input,
-		"communeLabel": communeLabel,
-		"tel":          telURL,
-		"fieldErr":     func(f Form, name string) string { return f.Errors[name] },
+		"asset":         assets.URL,
+		"date":          formatDate,
+		"datetime":      formatDateTime,
+		"roleLabel":     func(r access.Role) string { return org.RoleLabel(r) },
+		"kindLabel":     func(k access.OrgKind) string { return org.KindLabel(k) },
+		"typeLabel":     org.StructureTypeLabel,
+		"roles":         func() []access.Role { return access.Roles },
+		"kinds":         func() []access.OrgKind { return access.OrgKinds },
+		"types":         func() []org.StructureType { return org.StructureTypes },
+		"checked":       func(f Form, name, v string) bool { return containsString(f.Values[name], v) },
+		"add":           func(a, b int) int { return a + b },
+		"query":         pageQuery,
+		"input":         input,
+		"communeLabel":  communeLabel,
+		"tel":           telURL,
+		"fieldErr":      func(f Form, name string) string { return f.Errors[name] },
+		"modalities":    func() []directory.Code { return directory.Modalities },
+		"minuteChoices": func() []int { return []int{15, 30, 45, 60, 90, 120} },
+		// withQuery appends an encoded query to a path of ours.
+		"withQuery": func(path string, q url.Values) template.URL {
+			q = cloneValues(q)
+			q.Del("page")
+			return template.URL(path + "?" + q.Encode())
+		},
+		"needs":         func() []directory.Code { return directory.Needs },
+		"conditions":    func() []directory.Code { return directory.Conditions },
+		"publics":       func() []directory.Code { return directory.Publics },
+		"functions":     func() []directory.Code { return directory.ContactFunctions },
+		"authorities":   func() []directory.Code { return directory.Authorities },
+		"documentKinds": func() []directory.Code { return directory.DocumentKinds },
+		"docKindLabel":  directory.DocumentKindLabel,
+		"sectors":       func() []string { return org.Sectors },
+		"sectorLabel":   org.SectorLabel,
+		"departements":  geo.Departements,
+		"historyLabel":  historyLabel,
+		"fieldLabel":    func(f string) string { return fieldLabels[f] },
+		"historyFields": historyFields,
+		"sizeLabel":     sizeLabel,
+		"has":           func(list []string, s string) bool { return containsString(list, s) },
 		"communeName": func(code string) string {
 			if c, ok := geo.CommuneByCode(code); ok {
 				return c.Name
@@ -139,9 +165,10 @@ func navFor(a access.Actor, current string) []navItem {
 	if !a.Authenticated() {
 		return nil
 	}
-	items := []navItem{{Label: "Accueil", Href: "/"}, {Label: "Organisations", Href: "/organisations"}}
+	items := []navItem{{Label: "Accueil", Href: "/"}, {Label: "Annuaire", Href: "/annuaire"}, {Label: "Organisations", Href: "/organisations"}}
 	if a.IsAdmin() {
-		items = append(items, navItem{Label: "Comptes", Href: "/admin/comptes"}, navItem{Label: "Journal d'audit", Href: "/admin/journal"})
+		items = append(items, navItem{Label: "Comptes", Href: "/admin/comptes"}, navItem{Label: "Import FINESS", Href: "/admin/import-finess"},
+			navItem{Label: "Journal d'audit", Href: "/admin/journal"})
 	} else if a.Has(access.RoleDirector) {
 		items = append(items, navItem{Label: "Équipe", Href: "/admin/comptes"})
 	}
@@ -215,8 +242,10 @@ func formFrom(r *http.Request) Form {
 // formError fills form with the fields of err when it is an invalid-input
 // error and reports whether it was one.
 func formError(form *Form, err error) bool {
-	e, ok := asInvalid(err)
-	if !ok {
+	// A conflict about a field (a FINESS number already taken) is shown on
+	// that field like an invalid value.
+	e, ok := apperr.As(err)
+	if !ok || (e.Code != apperr.Invalid && len(e.Fields) == 0) {
 		return false
 	}
 	if form.Errors == nil {
@@ -239,4 +268,40 @@ func telURL(phone string) template.URL {
 		}
 	}
 	return template.URL("tel:" + b.String())
+}
+
+// historyFields returns the field names recorded with a change, in French.
+func historyFields(details string) []string {
+	var d struct {
+		Fields []string `json:"fields"`
+	}
+	if json.Unmarshal([]byte(details), &d) != nil {
+		return nil
+	}
+	out := make([]string, 0, len(d.Fields))
+	for _, f := range d.Fields {
+		if l, ok := fieldLabels[f]; ok {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// sizeLabel says a file size in French units.
+func sizeLabel(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f Mo", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d Ko", n>>10)
+	}
+	return fmt.Sprintf("%d octets", n)
+}
+
+func cloneValues(q url.Values) url.Values {
+	c := url.Values{}
+	for k, v := range q {
+		c[k] = v
+	}
+	return c
 }

@@ -21,12 +21,14 @@ import (
 // Server holds what handlers need. It keeps no state of its own between
 // requests: sessions and everything else live in the database.
 type Server struct {
-	Config   *config.Config
-	DB       *db.DB
-	Auth     *auth.Service
-	Orgs     *org.Service
-	Logger   *slog.Logger
-	Sessions *scs.SessionManager
+	Config *config.Config
+	DB     *db.DB
+	Auth   *auth.Service
+	Orgs   *org.Service
+	// Directory is the territorial directory (structures, offers, contacts).
+	Directory *directory.Service
+	Logger    *slog.Logger
+	Sessions  *scs.SessionManager
 	// Demo is true when the demo territory is loaded: pages say it is fictional.
 	Demo bool
 
@@ -47,6 +49,7 @@ func New(cfg *config.Config, d *db.DB, logger *slog.Logger) (*Server, error) {
 		Orgs:   &org.Service{DB: d, OnWrite: directory.EnsureEntry},
 		Logger: logger,
 	}
+	s.Directory = &directory.Service{DB: d}
 	s.Sessions = scs.New()
 	s.Sessions.Store = auth.SessionStore{DB: d}
 	// The idle timeout is enforced in authenticate, not by scs: scs would
