@@ -80,7 +80,8 @@ func printImportReport(w io.Writer, r directory.ImportReport) {
 }
 
 // exportCmd runs "passerelle export hsds": the public directory as one
-// HSDS 3.0 page of every service, on standard output.
+// HSDS 3.0 page of every organisation (each structure, with its services
+// nested: a structure without offers is still listed), on standard output.
 func exportCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	if len(args) != 1 || args[0] != "hsds" {
 		return fmt.Errorf("usage: passerelle export hsds > annuaire-hsds.json")
@@ -92,23 +93,23 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	defer d.Close()
 	svc := &directory.Service{DB: d}
 	ctx = access.WithActor(ctx, access.SystemActor)
-	var services []hsds.Service
+	var orgs []hsds.Organization
 	for offset := 0; ; offset += directory.MaxLimit {
 		page, total, err := svc.HSDSPage(ctx, directory.MaxLimit, offset)
 		if err != nil {
 			return err
 		}
 		for _, s := range page {
-			services = append(services, hsds.ServicesOf(s)...)
+			orgs = append(orgs, hsds.OrganizationOf(s))
 		}
 		if offset+len(page) >= total || len(page) == 0 {
 			break
 		}
 	}
-	if err := svc.RecordExport(ctx, "hsds", len(services), directory.Query{}); err != nil {
+	if err := svc.RecordExport(ctx, "hsds", len(orgs), directory.Query{}); err != nil {
 		return err
 	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
-	return enc.Encode(hsds.NewPage(services, len(services), 1, max(len(services), 1)))
+	return enc.Encode(hsds.NewPage(orgs, len(orgs), 1, max(len(orgs), 1)))
 }
