@@ -195,3 +195,73 @@ func TestDirectoryDocumentsAndExports(t *testing.T) {
 		}
 	})
 }
+
+func postFile(t *testing.T, c *http.Client, url string, fields map[string]string, name string, data []byte) (*http.Response, string) {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	for k, v := range fields {
+		w.WriteField(k, v)
+	}
+	f, _ := w.CreateFormFile("file", name)
+	f.Write(data)
+	w.Close()
+	resp, err := c.Post(url, w.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestImportPage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		csv := []byte("finess;etalab;111;2026-05-12\n" +
+			"structureet;420001232;420004566;MECS LA RIVIERE;MAISON D'ENFANTS LA RIVIERE;;;3;R;DE LA REPUBLIQUE;;;218;42;LOIRE;42000 ST ETIENNE;0477000001;;177;Maison d'Enfants;4501;ASE;;8790A;08;PCD;;;1965-01-01;1965-01-01;2024-03-01;\n")
+		a := e.login(admin)
+		resp, page := postFile(t, a, e.ts.URL+"/admin/import-finess", map[string]string{"simulation": "1"}, "f.csv", csv)
+		if resp.StatusCode != 200 || !strings.Contains(page, "Simulation") {
+			t.Fatalf("dry run: %d", resp.StatusCode)
+		}
+		if p, _ := e.srv.Directory.Search(sys(), directory.Query{Text: "riviere"}); p.Total != 0 {
+			t.Fatal("the dry run wrote")
+		}
+		resp, page = postFile(t, a, e.ts.URL+"/admin/import-finess", nil, "f.csv", csv)
+		if resp.StatusCode != 200 || !strings.Contains(page, "Import terminé") {
+			t.Fatalf("import: %d", resp.StatusCode)
+		}
+		resp, page = postFile(t, a, e.ts.URL+"/admin/import-finess", nil, "f.csv", []byte("nom;prenom\n"))
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "ni le flux") {
+			t.Fatalf("bad file: %d", resp.StatusCode)
+		}
+		if resp, _ := postFile(t, e.login(steering), e.ts.URL+"/admin/import-finess", nil, "f.csv", csv); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("steering imported: %d", resp.StatusCode)
+		}
+	})
+}
+
+// Steering of the Loire adds a structure of its département.
+func TestSteeringCreatesStructure(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		b := e.login(steering)
+		if resp, _ := e.get(b, "/annuaire/nouvelle"); resp.StatusCode != 200 {
+			t.Fatalf("form %d", resp.StatusCode)
+		}
+		resp, body := e.postForm(b, "/annuaire/nouvelle", url.Values{"name": {"LVA Les Sources (fictif)"}, "type": {"lva"},
+			"commune": {"Feurs (42094)"}, "confidential": {"1"}, "street": {"2 chemin caché"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create %d %s", resp.StatusCode, body)
+		}
+		// Another département is not theirs.
+		resp, _ = e.postForm(b, "/annuaire/nouvelle", url.Values{"name": {"MECS ailleurs"}, "type": {"mecs"}, "commune": {"Lyon (69123)"}})
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("create in the Rhône: %d", resp.StatusCode)
+		}
+		if resp, _ := e.get(e.login(director), "/annuaire/nouvelle"); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("director's form: %d", resp.StatusCode)
+		}
+	})
+}
