@@ -111,21 +111,6 @@ func pageOf(q url.Values) int {
 	return p
 }
 
-// newPagerSize is newPager for lists whose pages are not pageSize long.
-func newPagerSize(q url.Values, offset, shown, total, size int) pager {
-	p := pager{Total: total, From: offset + 1, To: offset + shown}
-	if shown == 0 {
-		p.From = 0
-	}
-	page := offset/size + 1
-	if offset > 0 {
-		p.Prev = pageQuery(q, "page", strconv.Itoa(page-1))
-	}
-	if offset+shown < total {
-		p.Next = pageQuery(q, "page", strconv.Itoa(page+1))
-	}
-	return p
-}
 
 // dirExport sends every result of a search (up to MaxExportRows) as CSV
 // or XLSX, and audits it.

@@ -58,11 +58,16 @@ func offsetOf(q url.Values) int {
 }
 
 func newPager(q url.Values, offset, shown, total int) pager {
+	return newPagerSize(q, offset, shown, total, pageSize)
+}
+
+// newPagerSize is newPager for lists whose pages are size long.
+func newPagerSize(q url.Values, offset, shown, total, size int) pager {
 	p := pager{Total: total, From: offset + 1, To: offset + shown}
 	if shown == 0 {
 		p.From = 0
 	}
-	page := offset/pageSize + 1
+	page := offset/size + 1
 	if offset > 0 {
 		p.Prev = pageQuery(q, "page", strconv.Itoa(page-1))
 	}
