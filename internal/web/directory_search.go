@@ -111,7 +111,6 @@ func pageOf(q url.Values) int {
 	return p
 }
 
-
 // dirExport sends every result of a search (up to MaxExportRows) as CSV
 // or XLSX, and audits it.
 func (s *Server) dirExport(format string) handler {
