@@ -2,9 +2,11 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"passerelle/internal/access"
 	"passerelle/internal/auth"
+	"passerelle/internal/directory"
 	"passerelle/internal/org"
 )
 
@@ -16,6 +18,15 @@ type homePage struct {
 	CanSeeAccounts bool
 	NeedsTOTP      bool
 	Departement    string
+	// Entries are the directory entries of the actor's structures, with
+	// whether each is to be checked again.
+	Entries []homeEntry
+}
+
+type homeEntry struct {
+	S       directory.Structure
+	Stale   bool
+	CanEdit bool
 }
 
 // home greets the account with what its roles open. Counts come from the
@@ -42,6 +53,19 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if _, p.Accounts, err = s.Auth.ListAccounts(ctx, auth.AccountFilter{Limit: 1}); err != nil {
 			return err
 		}
+	}
+	seen := map[string]bool{}
+	for _, m := range actor.Memberships {
+		if m.OrganisationKind != access.OrgStructure || seen[m.OrganisationID] {
+			continue
+		}
+		seen[m.OrganisationID] = true
+		st, err := s.Directory.Get(ctx, m.OrganisationID)
+		if err != nil {
+			return err
+		}
+		p.Entries = append(p.Entries, homeEntry{S: st, Stale: st.Stale(time.Now()),
+			CanEdit: access.Can(actor, access.ActionUpdate, st.Resource())})
 	}
 	acc, err := s.Auth.GetAccount(ctx, actor.AccountID)
 	if err != nil {
