@@ -94,6 +94,7 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	svc := &directory.Service{DB: d}
 	ctx = access.WithActor(ctx, access.SystemActor)
 	var orgs []hsds.Organization
+	operators := map[string]bool{} // each operator once, after its first structure
 	for offset := 0; ; offset += directory.MaxLimit {
 		page, total, err := svc.HSDSPage(ctx, directory.MaxLimit, offset)
 		if err != nil {
@@ -101,6 +102,10 @@ func exportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		for _, s := range page {
 			orgs = append(orgs, hsds.OrganizationOf(s))
+			if op, ok := hsds.OperatorOf(s); ok && !operators[op.ID] {
+				operators[op.ID] = true
+				orgs = append(orgs, op)
+			}
 		}
 		if offset+len(page) >= total || len(page) == 0 {
 			break

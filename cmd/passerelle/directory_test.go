@@ -66,6 +66,23 @@ func TestImportFinessAndExportHSDS(t *testing.T) {
 			if !strings.Contains(out, "RIVIERE") {
 				t.Error("the imported structure is not exported")
 			}
+			// Every parent organisation the structures point to is listed.
+			var orgs struct {
+				Contents []struct {
+					ID     string `json:"id"`
+					Parent string `json:"parent_organization_id"`
+				} `json:"contents"`
+			}
+			json.Unmarshal([]byte(out), &orgs)
+			ids := map[string]bool{}
+			for _, o := range orgs.Contents {
+				ids[o.ID] = true
+			}
+			for _, o := range orgs.Contents {
+				if o.Parent != "" && !ids[o.Parent] {
+					t.Errorf("parent %s of %s is not exported", o.Parent, o.ID)
+				}
+			}
 		})
 	}
 }

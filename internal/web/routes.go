@@ -92,6 +92,7 @@ func (s *Server) routes() {
 	s.apiRoute("GET", "/api/v1/accounts/{id}", s.apiAccountGet)
 	s.apiRoute("PATCH", "/api/v1/accounts/{id}", s.apiAccountUpdate)
 	s.apiRoute("GET", "/api/v1/audit", s.apiAudit)
+	s.directoryAPIRoutes()
 	m.HandleFunc("/api/", s.apiHandler(s.apiNotFound))
 
 	m.HandleFunc("/", s.public(s.notFound))
