@@ -7,6 +7,7 @@
 //	     [-concurrency 16] [-warmup 1s] [-max-requests 2000000]
 //	     [-header 'Cookie: passerelle_session=…'] [-expect-status 200]
 //	     [-baseline-rps 41000]
+//	load -url http://127.0.0.1:8080 -urls mix.txt [same flags]
 //	load -baseline [same flags]
 //
 // -baseline loads a bare net/http handler that answers "ok\n". That handler
@@ -14,6 +15,13 @@
 // that the baseline has the same shape as a measured server: another process,
 // a loopback TCP connection, its own Go runtime. Every Passerelle figure is
 // then read as a ratio to a baseline measured in the same run (-baseline-rps).
+//
+// -urls loads a mix instead of one URL: a file of paths, one a line, each
+// optionally preceded by a label and a tab ("near+need\t/api/v1/…"); blank
+// lines and lines starting with # are skipped. The paths are requested on
+// -url's host; each client goes through the list in turn from its own
+// starting point, so that every path is requested about as often. The
+// report adds latency percentiles per label.
 //
 // Output: one JSON object on stdout, one line for people on stderr.
 package main
@@ -60,6 +68,19 @@ type Result struct {
 	CappedByCount  bool           `json:"capped_by_max_requests,omitempty"`
 	Ratio          float64        `json:"ratio_to_baseline,omitempty"`
 	Baseline       bool           `json:"baseline,omitempty"` // the bare net/http handler
+	URLs           int            `json:"urls,omitempty"`     // -urls: how many paths in the mix
+	Labels         []LabelResult  `json:"labels,omitempty"`   // -urls: figures per label, in the file's order
+}
+
+// LabelResult is what the requests of one label of a mix gave.
+type LabelResult struct {
+	Label    string  `json:"label"`
+	Requests int     `json:"requests"`
+	Errors   int     `json:"errors"`
+	MeanMs   float64 `json:"mean_ms"`
+	P50ms    float64 `json:"p50_ms"`
+	P99ms    float64 `json:"p99_ms"`
+	MaxMs    float64 `json:"max_ms"`
 }
 
 type headerList []string
@@ -80,7 +101,8 @@ func main() {
 		return
 	}
 	var (
-		target      = flag.String("url", "", "URL to GET (loopback only)")
+		target      = flag.String("url", "", "URL to GET (loopback only); with -urls, the server the paths are requested on")
+		urlsFile    = flag.String("urls", "", "file of paths to GET in turn, one a line, optionally 'label<TAB>path'")
 		name        = flag.String("name", "", "label in the report (default: the URL's path)")
 		duration    = flag.Duration("duration", 10*time.Second, "measured time")
 		warmup      = flag.Duration("warmup", time.Second, "unmeasured load before the measure (connections, caches)")
@@ -105,8 +127,8 @@ func main() {
 	}
 
 	if *baseline {
-		if *target != "" {
-			fail(2, "-baseline and -url exclude each other")
+		if *target != "" || *urlsFile != "" {
+			fail(2, "-baseline excludes -url and -urls")
 		}
 		addr, stop, err := startBare()
 		if err != nil {
@@ -124,13 +146,20 @@ func main() {
 	if err := loopbackOnly(*target); err != nil {
 		fail(2, "%v", err)
 	}
+	targets := []mixEntry{{url: *target}}
+	if *urlsFile != "" {
+		var err error
+		if targets, err = readMix(*urlsFile, *target); err != nil {
+			fail(2, "%v", err)
+		}
+	}
 	if *name == "" {
-		u, _ := url.Parse(*target)
+		u, _ := url.Parse(targets[0].url)
 		*name = u.RequestURI()
 	}
 
 	l := &loader{
-		url: *target, headers: headers, concurrency: *concurrency, expect: *expect,
+		targets: targets, headers: headers, concurrency: *concurrency, expect: *expect,
 		client: newClient(*concurrency, *timeout),
 	}
 	defer l.client.CloseIdleConnections()
@@ -140,6 +169,10 @@ func main() {
 	r := l.run(*duration, *maxRequests)
 	r.Name = *name
 	r.Baseline = *baseline
+	if *urlsFile != "" {
+		r.URL = *target
+		r.URLs = len(targets)
+	}
 	if *baselineRPS > 0 {
 		r.Ratio = r.PerSecond / *baselineRPS
 	}
@@ -216,8 +249,54 @@ func newClient(concurrency int, timeout time.Duration) *http.Client {
 	}
 }
 
+// mixEntry is one URL of the load, with its label in a mix.
+type mixEntry struct {
+	label, url string
+}
+
+// readMix reads a -urls file: paths resolved against base, which must be a
+// loopback URL; a line that is not a path is refused, so that the mix can
+// only ever reach base's host.
+func readMix(file, base string) ([]mixEntry, error) {
+	b, err := url.Parse(base)
+	if err != nil || base == "" {
+		return nil, fmt.Errorf("-urls needs -url, the server to request the paths on")
+	}
+	if err := loopbackOnly(base); err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var out []mixEntry
+	for n, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		label, path, ok := strings.Cut(line, "\t")
+		if !ok {
+			label, path = "", line
+		}
+		path = strings.TrimSpace(path)
+		if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") {
+			return nil, fmt.Errorf("%s:%d: %q is not a path starting with /", file, n+1, path)
+		}
+		p, err := url.Parse(path)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", file, n+1, err)
+		}
+		out = append(out, mixEntry{label: strings.TrimSpace(label), url: b.ResolveReference(p).String()})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no path", file)
+	}
+	return out, nil
+}
+
 type loader struct {
-	url         string
+	targets     []mixEntry
 	headers     headerList
 	concurrency int
 	expect      int
@@ -228,6 +307,7 @@ type loader struct {
 // request costs no lock.
 type worker struct {
 	lat      []time.Duration
+	which    []int32 // index in targets of each latency, for a mix
 	statuses map[string]int
 	errors   int
 	bytes    int64
@@ -247,11 +327,15 @@ func (l *loader) run(d time.Duration, max int) Result {
 	for i := range workers {
 		w := &worker{statuses: map[string]int{}, lat: make([]time.Duration, 0, 1024)}
 		workers[i] = w
+		next := i * len(l.targets) / l.concurrency // each client starts elsewhere in a mix
 		wg.Go(func() {
 			for time.Now().Before(deadline) && sent.Add(1) <= int64(max) {
+				k := next
+				next = (next + 1) % len(l.targets)
 				t := time.Now()
-				code, n, err := l.get()
+				code, n, err := l.get(l.targets[k].url)
 				w.lat = append(w.lat, time.Since(t))
+				w.which = append(w.which, int32(k))
 				w.bytes += n
 				switch {
 				case err != nil:
@@ -260,9 +344,14 @@ func (l *loader) run(d time.Duration, max int) Result {
 					if w.sample == "" {
 						w.sample = err.Error()
 					}
+					w.which[len(w.which)-1] = -1 - int32(k)
 				case l.expect != 0 && code != l.expect, l.expect == 0 && (code < 200 || code > 399):
 					w.statuses[strconv.Itoa(code)]++
 					w.errors++
+					w.which[len(w.which)-1] = -1 - int32(k)
+					if w.sample == "" {
+						w.sample = fmt.Sprintf("status %d for %s", code, l.targets[k].url)
+					}
 				default:
 					w.statuses[strconv.Itoa(code)]++
 				}
@@ -272,7 +361,7 @@ func (l *loader) run(d time.Duration, max int) Result {
 	wg.Wait()
 	elapsed := time.Since(start)
 
-	r := Result{Kind: "load", URL: l.url, Concurrency: l.concurrency, Statuses: map[string]int{}, Seconds: elapsed.Seconds()}
+	r := Result{Kind: "load", URL: l.targets[0].url, Concurrency: l.concurrency, Statuses: map[string]int{}, Seconds: elapsed.Seconds()}
 	var lat []time.Duration
 	var bytes int64
 	for _, w := range workers {
@@ -292,18 +381,60 @@ func (l *loader) run(d time.Duration, max int) Result {
 		return r
 	}
 	slices.Sort(lat)
-	var sum time.Duration
-	for _, v := range lat {
-		sum += v
-	}
 	r.PerSecond = float64(r.Requests) / elapsed.Seconds()
-	r.MeanMs = ms(sum / time.Duration(len(lat)))
+	r.MeanMs = ms(mean(lat))
 	r.P50ms = ms(percentile(lat, 50))
 	r.P90ms = ms(percentile(lat, 90))
 	r.P99ms = ms(percentile(lat, 99))
 	r.MaxMs = ms(lat[len(lat)-1])
 	r.BytesPerAnswer = float64(bytes) / float64(r.Requests)
+	if len(l.targets) > 1 {
+		r.Labels = l.byLabel(workers)
+	}
 	return r
+}
+
+// byLabel splits the latencies of a mix by label, in the order the labels
+// first appear in the mix.
+func (l *loader) byLabel(workers []*worker) []LabelResult {
+	var order []string
+	lats := map[string][]time.Duration{}
+	errs := map[string]int{}
+	for _, t := range l.targets {
+		if _, ok := lats[t.label]; !ok {
+			order = append(order, t.label)
+			lats[t.label] = nil
+		}
+	}
+	for _, w := range workers {
+		for i, k := range w.which {
+			if k < 0 {
+				errs[l.targets[-1-k].label]++
+				k = -1 - k
+			}
+			label := l.targets[k].label
+			lats[label] = append(lats[label], w.lat[i])
+		}
+	}
+	out := make([]LabelResult, 0, len(order))
+	for _, label := range order {
+		v := lats[label]
+		if len(v) == 0 {
+			continue
+		}
+		slices.Sort(v)
+		out = append(out, LabelResult{Label: label, Requests: len(v), Errors: errs[label], MeanMs: ms(mean(v)),
+			P50ms: ms(percentile(v, 50)), P99ms: ms(percentile(v, 99)), MaxMs: ms(v[len(v)-1])})
+	}
+	return out
+}
+
+func mean(v []time.Duration) time.Duration {
+	var sum time.Duration
+	for _, d := range v {
+		sum += d
+	}
+	return sum / time.Duration(len(v))
 }
 
 // percentile is the nearest-rank percentile of sorted durations: the
@@ -317,8 +448,8 @@ func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 
 // get sends one request and reads the whole answer, so that the connection
 // goes back to the pool.
-func (l *loader) get() (status int, n int64, err error) {
-	req, err := http.NewRequest(http.MethodGet, l.url, nil)
+func (l *loader) get(u string) (status int, n int64, err error) {
+	req, err := http.NewRequest(http.MethodGet, u, nil)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -8,6 +8,10 @@
 // the two baselines around it, so that work elsewhere on the machine slows
 // both sides of the ratio alike; the table gives the median over the rounds
 // and their range, which shows how steady the machine was.
+//
+// A target that loaded a mix of URLs (bench/load -urls) also gets a table of
+// latencies per label of the mix; a "dataset" line (the national directory
+// written by passerelle bench-data) is reported with the time it took.
 package main
 
 import (
@@ -22,21 +26,33 @@ import (
 )
 
 type line struct {
-	Kind      string         `json:"kind"`
-	Name      string         `json:"name"`
-	Baseline  bool           `json:"baseline"`
-	Requests  int            `json:"requests"`
-	Errors    int            `json:"errors"`
-	Statuses  map[string]int `json:"statuses"`
-	PerSecond float64        `json:"per_second"`
-	P50ms     float64        `json:"p50_ms"`
-	P99ms     float64        `json:"p99_ms"`
-	MaxMs     float64        `json:"max_ms"`
-	Bytes     float64        `json:"bytes_per_response"`
-	Ms        float64        `json:"ms"`      // start
-	RSSKiB    int            `json:"rss_kib"` // memory
-	HWMKiB    int            `json:"hwm_kib"` // memory
-	Count     int            `json:"count"`   // memory: simultaneous logins
+	Kind       string         `json:"kind"`
+	Name       string         `json:"name"`
+	Baseline   bool           `json:"baseline"`
+	Requests   int            `json:"requests"`
+	Errors     int            `json:"errors"`
+	Statuses   map[string]int `json:"statuses"`
+	PerSecond  float64        `json:"per_second"`
+	P50ms      float64        `json:"p50_ms"`
+	P99ms      float64        `json:"p99_ms"`
+	MaxMs      float64        `json:"max_ms"`
+	Bytes      float64        `json:"bytes_per_response"`
+	Ms         float64        `json:"ms"`         // start
+	RSSKiB     int            `json:"rss_kib"`    // memory
+	HWMKiB     int            `json:"hwm_kib"`    // memory
+	Count      int            `json:"count"`      // memory: simultaneous logins
+	URLs       int            `json:"urls"`       // load of a mix
+	Labels     []labelLine    `json:"labels"`     // load of a mix
+	Structures int            `json:"structures"` // dataset
+}
+
+// labelLine is one label of a mix in a load line.
+type labelLine struct {
+	Label    string  `json:"label"`
+	Requests int     `json:"requests"`
+	Errors   int     `json:"errors"`
+	P50ms    float64 `json:"p50_ms"`
+	P99ms    float64 `json:"p99_ms"`
 }
 
 // target gathers one target's rounds.
@@ -46,6 +62,27 @@ type target struct {
 	requests, errors           int
 	statuses                   map[string]int
 	bytes                      float64
+	urls                       int
+	labels                     []*labelStats // mix: per label, in the mix's order (printed by share)
+}
+
+// labelStats gathers one label's rounds.
+type labelStats struct {
+	label            string
+	requests, errors int
+	p50, p99         []float64
+}
+
+// label returns the stats of a label, added in order on first use.
+func (t *target) label(name string) *labelStats {
+	for _, l := range t.labels {
+		if l.label == name {
+			return l
+		}
+	}
+	l := &labelStats{label: name}
+	t.labels = append(t.labels, l)
+	return l
 }
 
 type run struct {
@@ -55,6 +92,7 @@ type run struct {
 	base    *target
 	targets []*target
 	rounds  int
+	data    []line // "dataset" lines
 }
 
 func main() {
@@ -124,6 +162,46 @@ func main() {
 	if len(runs) > 0 {
 		fmt.Printf("\nThroughput, ratio, p50 and p99: medians over %d rounds (range in brackets); max: the largest of all rounds.\n", runs[0].rounds)
 	}
+	printMixes(runs)
+}
+
+// printMixes tells how the national directory was written and how each
+// kind of search of a mix fared.
+func printMixes(runs []*run) {
+	var data []string
+	for _, r := range runs {
+		for _, d := range r.data {
+			data = append(data, fmt.Sprintf("%s %s structures in %s s", r.label, thousands(float64(d.Structures)), strconv.FormatFloat(d.Ms/1000, 'f', 1, 64)))
+		}
+	}
+	if len(data) > 0 {
+		fmt.Printf("\nNational directory written by `passerelle bench-data` before the search targets: %s.\n", strings.Join(data, "; "))
+	}
+	header := false
+	for _, r := range runs {
+		for _, t := range r.targets {
+			if len(t.labels) == 0 {
+				continue
+			}
+			if !header {
+				fmt.Println("\nPer kind of search in the mixes, commonest first (share of the requests; p50 and p99: medians over the rounds):")
+				fmt.Println()
+				fmt.Println("| database | target | search | share | p50 | p99 | errors |")
+				fmt.Println("| --- | --- | --- | --- | --- | --- | --- |")
+				header = true
+			}
+			labels := slices.Clone(t.labels)
+			slices.SortStableFunc(labels, func(a, b *labelStats) int { return b.requests - a.requests })
+			for _, l := range labels {
+				errs := "0"
+				if l.errors > 0 {
+					errs = fmt.Sprintf("**%d**", l.errors)
+				}
+				fmt.Printf("| %s | %s | %s | %.0f %% | %s | %s | %s |\n", r.label, t.name, l.label,
+					100*float64(l.requests)/float64(max(t.requests, 1)), msCell(median(l.p50)), msCell(median(l.p99)), errs)
+			}
+		}
+	}
 }
 
 func read(label, file string) (*run, error) {
@@ -152,6 +230,8 @@ func read(label, file string) (*run, error) {
 			loads = append(loads, l)
 		case "memory":
 			r.mem[l.Name] = l
+		case "dataset":
+			r.data = append(r.data, l)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -198,6 +278,14 @@ func read(label, file string) (*run, error) {
 			t.statuses[k] += v
 		}
 		t.bytes = l.Bytes
+		t.urls = l.URLs
+		for _, ll := range l.Labels {
+			s := t.label(ll.Label)
+			s.requests += ll.Requests
+			s.errors += ll.Errors
+			s.p50 = append(s.p50, ll.P50ms)
+			s.p99 = append(s.p99, ll.P99ms)
+		}
 	}
 	for _, t := range r.targets {
 		r.rounds = max(r.rounds, len(t.rps))

@@ -1,6 +1,10 @@
 package main
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
 
 func TestAroundUsesTheBaselinesOnEachSide(t *testing.T) {
 	loads := []line{
@@ -36,5 +40,33 @@ func TestThousandsAndMedian(t *testing.T) {
 	}
 	if m := median([]float64{4, 1, 2, 3}); m != 2.5 {
 		t.Errorf("median = %v", m)
+	}
+}
+
+func TestReadMixAndDataset(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "run.jsonl")
+	os.WriteFile(f, []byte(`{"kind":"dataset","name":"national directory","structures":10000,"ms":53400}
+{"kind":"load","name":"bare","baseline":true,"per_second":1000}
+{"kind":"load","name":"search","per_second":300,"requests":30,"urls":2,"labels":[{"label":"near","requests":20,"p50_ms":2,"p99_ms":9},{"label":"text","requests":10,"errors":1,"p50_ms":1,"p99_ms":3}]}
+{"kind":"load","name":"bare","baseline":true,"per_second":1000}
+{"kind":"load","name":"search","per_second":200,"requests":30,"urls":2,"labels":[{"label":"near","requests":20,"p50_ms":4,"p99_ms":11},{"label":"text","requests":10,"p50_ms":1,"p99_ms":5}]}
+{"kind":"load","name":"bare","baseline":true,"per_second":1000}
+`), 0o644)
+	r, err := read("SQLite", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.data) != 1 || r.data[0].Structures != 10000 {
+		t.Fatalf("dataset %+v", r.data)
+	}
+	if len(r.targets) != 1 || len(r.targets[0].labels) != 2 {
+		t.Fatalf("targets %+v", r.targets)
+	}
+	near, text := r.targets[0].labels[0], r.targets[0].labels[1]
+	if near.label != "near" || near.requests != 40 || median(near.p99) != 10 || text.errors != 1 {
+		t.Errorf("near %+v, text %+v", near, text)
+	}
+	if got := median(r.targets[0].ratio); got != 0.25 {
+		t.Errorf("ratio %v", got)
 	}
 }

@@ -54,6 +54,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = importCmd(ctx, args, getenv, stdin, stdout)
 	case "export":
 		err = exportCmd(ctx, args, getenv, stdout)
+	case "bench-data":
+		err = benchDataCmd(ctx, args, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -80,6 +82,8 @@ const usage = `Usage:
   passerelle import finess [--dry-run] FILE
                                   import the field's establishments from a FINESS file (JSON flow or CSV)
   passerelle export hsds          write the public directory as HSDS 3.0 JSON on stdout
+  passerelle bench-data --structures N [--seed S]
+                                  write a fictional national directory for benchmarks (not beside real data)
 
 Configuration comes from PASSERELLE_* environment variables (see README.md).
 `

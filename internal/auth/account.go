@@ -462,24 +462,49 @@ func (s *Service) LoadActor(ctx context.Context, accountID string) (access.Actor
 	if !db.ValidID(accountID) {
 		return access.Actor{}, errAccountNotFound()
 	}
-	var a access.Actor
-	err := s.DB.Read(ctx, func(tx *db.Tx) error {
-		var changed sql.NullTime
-		err := tx.QueryRowContext(ctx, `SELECT id, email, display_name, credentials_changed_at FROM accounts
-			WHERE id = $1 AND active = TRUE`, accountID).Scan(&a.AccountID, &a.Email, &a.Name, &changed)
-		a.SessionsValidFrom = changed.Time
-		if errors.Is(err, sql.ErrNoRows) {
-			return errAccountNotFound()
-		}
-		if err != nil {
-			return err
-		}
-		ms, err := loadMemberships(ctx, tx, []string{a.AccountID}, true)
-		a.Memberships = ms[a.AccountID]
-		return err
-	})
+	return s.queryActor(ctx, actorSelect+` FROM accounts a`+actorJoins+` WHERE a.id = $1 AND a.active = TRUE`+actorOrder,
+		[]any{accountID})
+}
+
+// An actor is read in one statement outside a transaction, the account
+// with its memberships in active organisations, one row each: this runs
+// on every request.
+const (
+	actorSelect = `SELECT a.id, a.email, a.display_name, a.credentials_changed_at,
+		o.id, o.name, o.kind, o.departement, m.role`
+	actorJoins = `
+		LEFT JOIN memberships m ON m.account_id = a.id
+		LEFT JOIN organisations o ON o.id = m.organisation_id AND o.active = TRUE`
+	actorOrder = ` ORDER BY o.name, o.id, m.role`
+)
+
+// queryActor runs an actor query; extra columns after actorSelect's, the
+// same on every row, are scanned into extra. NotFound when no row.
+func (s *Service) queryActor(ctx context.Context, query string, args []any, extra ...any) (access.Actor, error) {
+	rows, err := s.DB.Query(ctx, query, args...)
 	if err != nil {
 		return access.Actor{}, err
+	}
+	defer rows.Close()
+	var a access.Actor
+	for rows.Next() {
+		var changed sql.NullTime
+		var orgID, name, kind, dep, role sql.NullString
+		dest := append([]any{&a.AccountID, &a.Email, &a.Name, &changed, &orgID, &name, &kind, &dep, &role}, extra...)
+		if err := rows.Scan(dest...); err != nil {
+			return access.Actor{}, err
+		}
+		a.SessionsValidFrom = changed.Time
+		if orgID.Valid { // a membership of an active organisation
+			a.Memberships = append(a.Memberships, access.Membership{OrganisationID: orgID.String, OrganisationName: name.String,
+				OrganisationKind: access.OrgKind(kind.String), Departement: dep.String, Role: access.Role(role.String)})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return access.Actor{}, err
+	}
+	if a.AccountID == "" {
+		return access.Actor{}, errAccountNotFound()
 	}
 	return a, nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"passerelle/internal/access"
 	"passerelle/internal/apperr"
 	"passerelle/internal/db"
 )
@@ -153,28 +154,30 @@ func (s *Service) RevokeAPIToken(ctx context.Context, accountID, tokenID string)
 // AuthenticateToken returns the account a bearer token belongs to. Revoked
 // and expired tokens, and tokens of deactivated accounts, are refused.
 func (s *Service) AuthenticateToken(ctx context.Context, plaintext string) (string, error) {
+	a, err := s.TokenActor(ctx, plaintext)
+	return a.AccountID, err
+}
+
+// TokenActor returns the actor a bearer token acts for, as LoadActor
+// would, in one statement: this runs on every API request.
+func (s *Service) TokenActor(ctx context.Context, plaintext string) (access.Actor, error) {
 	if len(plaintext) != tokenLen || !strings.HasPrefix(plaintext, tokenPrefix) {
-		return "", errBadToken()
+		return access.Actor{}, errBadToken()
 	}
-	hash := hashToken(plaintext)
-	var id, accountID string
+	var id string
 	var used sql.NullTime
-	var stale bool
-	err := s.DB.Read(ctx, func(tx *db.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT t.id, t.account_id, t.last_used_at
-			FROM api_tokens t JOIN accounts a ON a.id = t.account_id
-			WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)
-			AND a.active = TRUE`, hash, tx.Now).Scan(&id, &accountID, &used)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errBadToken()
-		}
-		stale = !used.Valid || used.Time.Before(tx.Now.Add(-lastUsedGranularity))
-		return err
-	})
-	if err != nil {
-		return "", err
+	now := db.Now(s.DB.Clock)
+	a, err := s.queryActor(ctx, actorSelect+`, t.id, t.last_used_at
+		FROM api_tokens t JOIN accounts a ON a.id = t.account_id`+actorJoins+`
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)
+		AND a.active = TRUE`+actorOrder, []any{hashToken(plaintext), now}, &id, &used)
+	if apperr.Is(err, apperr.NotFound) {
+		return access.Actor{}, errBadToken()
 	}
-	if stale {
+	if err != nil {
+		return access.Actor{}, err
+	}
+	if !used.Valid || used.Time.Before(now.Add(-lastUsedGranularity)) {
 		// Conditional: of several servers seeing the same stale time, one writes.
 		if err := s.DB.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1
@@ -182,8 +185,8 @@ func (s *Service) AuthenticateToken(ctx context.Context, plaintext string) (stri
 				tx.Now, id, tx.Now.Add(-lastUsedGranularity))
 			return err
 		}); err != nil {
-			return "", err
+			return access.Actor{}, err
 		}
 	}
-	return accountID, nil
+	return a, nil
 }

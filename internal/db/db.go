@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -41,7 +42,8 @@ type DB struct {
 	Clock func() time.Time
 	// Description says where the data lives, without secrets.
 	Description string
-	path        string // SQLite file, for the migration lock
+	path        string   // SQLite file, for the migration lock
+	stmts       sync.Map // query → *sql.Stmt on the reader pool (QueryRow, Query)
 }
 
 // Open connects to the database named by rawURL: a postgres:// or
@@ -172,6 +174,10 @@ func redactURLError(err error) error {
 
 // Close closes the pools.
 func (d *DB) Close() error {
+	d.stmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 	err := d.write.Close()
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())
@@ -235,6 +241,46 @@ func (d *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) 
 		}
 	}()
 	return fn(tx)
+}
+
+// QueryRow runs one read-only statement on the reader pool, outside any
+// transaction, and scans its first row into dest (sql.ErrNoRows when there
+// is none). It is for the hot reads of every request that are one
+// statement, and so need no transaction to be consistent: the caller's
+// account, the directory's generation. Outside a transaction it is one
+// round trip on PostgreSQL where Read costs three, and the statement is
+// prepared once: SQLite spends more parsing such a query than running it.
+// The query must be a constant: each one stays prepared.
+func (d *DB) QueryRow(ctx context.Context, query string, args []any, dest ...any) error {
+	st, err := d.prepared(ctx, query)
+	if err != nil {
+		return err
+	}
+	return st.QueryRowContext(ctx, args...).Scan(dest...)
+}
+
+// Query is QueryRow for several rows.
+func (d *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := d.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (d *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := d.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := d.read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := d.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // Now reads clock and normalises the time as every stored time is: UTC, microseconds.

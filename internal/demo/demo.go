@@ -14,7 +14,6 @@ import (
 	"passerelle/internal/audit"
 	"passerelle/internal/auth"
 	"passerelle/internal/db"
-	"passerelle/internal/directory"
 	"passerelle/internal/org"
 )
 
@@ -134,9 +133,6 @@ func empty(ctx context.Context, tx *db.Tx) (map[string]any, error) {
 	// Structures point to their operator: cut the links first so that the
 	// order of deletion inside one statement does not matter.
 	if _, err := tx.ExecContext(ctx, `UPDATE organisations SET operator_id = NULL WHERE operator_id IS NOT NULL`); err != nil {
-		return nil, err
-	}
-	if err := directory.ClearIndex(ctx, tx); err != nil {
 		return nil, err
 	}
 	for _, t := range resetTables {

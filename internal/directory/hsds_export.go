@@ -22,7 +22,7 @@ func (s *Service) HSDSPage(ctx context.Context, limit, offset int) ([]hsds.Struc
 	var total int
 	err := s.DB.Read(ctx, func(tx *db.Tx) error {
 		var args db.Args
-		where := Query{}.where(tx.Dialect, &args)
+		where := activeEntries
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM organisations o JOIN structures s ON s.id = o.id WHERE `+where,
 			args.Values()...).Scan(&total); err != nil {
 			return err
@@ -70,7 +70,7 @@ func (s *Service) RecordExport(ctx context.Context, format string, rows int, q Q
 }
 
 func hsdsStructures(ctx context.Context, tx *db.Tx, ids []string) ([]hsds.Structure, error) {
-	results, err := loadResults(access.WithActor(ctx, access.Actor{}), tx, ids, offerFilter{})
+	results, err := loadResults(access.WithActor(ctx, access.Actor{}), tx, ids)
 	if err != nil {
 		return nil, err
 	}

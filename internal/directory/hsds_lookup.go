@@ -37,7 +37,7 @@ func (s *Service) HSDSService(ctx context.Context, offerID string) (hsds.Structu
 	var out []hsds.Structure
 	err := s.DB.Read(ctx, func(tx *db.Tx) error {
 		var args db.Args
-		where := Query{}.where(tx.Dialect, &args) + " AND f.active = TRUE AND f.id = " + args.Add(offerID)
+		where := activeEntries + " AND f.active = TRUE AND f.id = " + args.Add(offerID)
 		var structureID string
 		err := tx.QueryRowContext(ctx, `SELECT f.structure_id`+servicesFrom+` WHERE `+where, args.Values()...).Scan(&structureID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -70,7 +70,7 @@ func (s *Service) HSDSServicePage(ctx context.Context, limit, offset int) ([]hsd
 	var total int
 	err := s.DB.Read(ctx, func(tx *db.Tx) error {
 		var args db.Args
-		where := Query{}.where(tx.Dialect, &args) + " AND f.active = TRUE"
+		where := activeEntries + " AND f.active = TRUE"
 		if err := tx.QueryRowContext(ctx, `SELECT count(*)`+servicesFrom+` WHERE `+where, args.Values()...).Scan(&total); err != nil {
 			return fmt.Errorf("count services: %w", err)
 		}
@@ -122,7 +122,7 @@ func (s *Service) HSDSOperator(ctx context.Context, operatorID string) (hsds.Str
 	var out []hsds.Structure
 	err := s.DB.Read(ctx, func(tx *db.Tx) error {
 		var args db.Args
-		where := Query{}.where(tx.Dialect, &args) + " AND o.operator_id = " + args.Add(operatorID)
+		where := activeEntries + " AND o.operator_id = " + args.Add(operatorID)
 		ids, err := queryIDs(ctx, tx, `SELECT s.id FROM organisations o JOIN structures s ON s.id = o.id WHERE `+where+
 			` ORDER BY s.sort_name, s.id LIMIT 1`, args.Values()...)
 		if err != nil {

@@ -3,7 +3,6 @@ package directory
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -110,7 +109,6 @@ func NormalizeQuery(q Query) (Query, error) {
 
 // offerFilter is the offer part of a query.
 type offerFilter struct {
-	all      bool // every offer, inactive ones too (the entry's own page)
 	modality string
 	age      *int
 	need     string
@@ -125,87 +123,29 @@ func (f offerFilter) any() bool {
 	return f.modality != "" || f.age != nil || f.need != "" || f.public != ""
 }
 
-// where is the SQL condition on offers aliased "f".
-func (f offerFilter) where(args *db.Args) string {
-	if f.all {
-		return "TRUE"
-	}
-	conds := []string{"f.active = TRUE"}
-	if f.modality != "" {
-		conds = append(conds, "f.modality = "+args.Add(f.modality))
-	}
-	if f.age != nil {
-		a := args.Add(*f.age)
-		conds = append(conds, "f.age_min <= "+a+" AND f.age_max >= "+a)
-	}
-	if f.need != "" {
-		conds = append(conds, "(',' || f.needs || ',') LIKE "+args.Add("%,"+f.need+",%"))
-	}
-	if f.public != "" {
-		conds = append(conds, "f.public_sex IN ('mixed', "+args.Add(f.public)+")")
-	}
-	return strings.Join(conds, " AND ")
-}
-
-// textQuery turns typed words into a prefix full-text query of the dialect:
-// every word must match the start of an indexed word (an abbreviation such
-// as "st" may also match its full word). "" when there is no word.
-func textQuery(d db.Dialect, text string) string {
+// queryWords turns typed words into what search looks for: for each word,
+// its folded form and, for an abbreviation such as "st", its full word;
+// an entry matches when every word starts one of its indexed words.
+func queryWords(text string) [][]string {
 	words := strings.Fields(geo.Fold(text))
 	if len(words) > maxQueryWords {
 		words = words[:maxQueryWords]
 	}
-	var terms []string
+	out := make([][]string, 0, len(words))
 	for _, w := range words {
 		w, full, ok := geo.QueryWord(w)
 		alts := []string{w}
 		if ok {
 			alts = append(alts, full)
 		}
-		for i, a := range alts {
-			if d == db.Postgres {
-				alts[i] = a + ":*"
-			} else {
-				alts[i] = `"` + a + `"*`
-			}
-		}
-		sep := " OR "
-		if d == db.Postgres {
-			sep = " | "
-		}
-		terms = append(terms, "("+strings.Join(alts, sep)+")")
+		out = append(out, alts)
 	}
-	if d == db.Postgres {
-		return strings.Join(terms, " & ")
-	}
-	return strings.Join(terms, " AND ")
+	return out
 }
 
-// where is the SQL condition on entries (o, s) for everything but the
-// travel time.
-func (q Query) where(d db.Dialect, args *db.Args) string {
-	conds := []string{"o.kind = 'structure'", "o.active = TRUE"}
-	if tq := textQuery(d, q.Text); tq != "" {
-		if d == db.Postgres {
-			conds = append(conds, "to_tsvector('simple', s.search_text) @@ to_tsquery('simple', "+args.Add(tq)+")")
-		} else {
-			conds = append(conds, "s.id IN (SELECT structure_id FROM directory_fts WHERE directory_fts MATCH "+args.Add(tq)+")")
-		}
-	}
-	if len(q.Types) > 0 {
-		conds = append(conds, "o.structure_type IN ("+db.List(args, q.Types)+")")
-	}
-	if q.Sector != "" {
-		conds = append(conds, "s.sector = "+args.Add(q.Sector))
-	}
-	if q.Departement != "" {
-		conds = append(conds, "o.departement = "+args.Add(q.Departement))
-	}
-	if f := q.offers(); f.any() {
-		conds = append(conds, "EXISTS (SELECT 1 FROM offers f WHERE f.structure_id = s.id AND "+f.where(args)+")")
-	}
-	return strings.Join(conds, " AND ")
-}
+// activeEntries is the SQL condition on organisations "o" of the entries
+// the directory shows.
+const activeEntries = "o.kind = 'structure' AND o.active = TRUE"
 
 // Search finds entries. Without Near they come by name; with it, by travel
 // time from the commune, then name. Confidential addresses are placed at
@@ -219,134 +159,16 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 		return Page{}, err
 	}
 	q.Limit = min(q.Limit, MaxLimit)
-	return s.search(ctx, q)
-}
-
-type candidate struct {
-	id       string
-	sortName string
-	minutes  float64
-}
-
-func (s *Service) search(ctx context.Context, q Query) (Page, error) {
-	page := Page{Limit: q.Limit, Offset: q.Offset}
-	err := s.DB.Read(ctx, func(tx *db.Tx) error {
-		var ids []string
-		minutes := map[string]int{}
-		if q.Near != "" {
-			found, err := nearCandidates(ctx, tx, q)
-			if err != nil {
-				return err
-			}
-			page.Total = len(found)
-			for _, c := range found[min(q.Offset, len(found)):min(q.Offset+q.Limit, len(found))] {
-				ids = append(ids, c.id)
-				minutes[c.id] = int(math.Ceil(c.minutes))
-			}
-		} else {
-			var args db.Args
-			where := q.where(tx.Dialect, &args)
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM organisations o JOIN structures s ON s.id = o.id WHERE `+where,
-				args.Values()...).Scan(&page.Total); err != nil {
-				return fmt.Errorf("count structures: %w", err)
-			}
-			var err error
-			ids, err = queryIDs(ctx, tx, `SELECT s.id FROM organisations o JOIN structures s ON s.id = o.id WHERE `+where+
-				` ORDER BY s.sort_name, s.id LIMIT `+args.Add(q.Limit)+` OFFSET `+args.Add(q.Offset), args.Values()...)
-			if err != nil {
-				return err
-			}
-		}
-		results, err := loadResults(ctx, tx, ids, q.offers())
-		if err != nil {
-			return err
-		}
-		for i := range results {
-			results[i].Minutes = minutes[results[i].Structure.ID]
-		}
-		page.Results = results
-		return nil
-	})
-	return page, err
-}
-
-func queryIDs(ctx context.Context, tx *db.Tx, q string, args ...any) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
+	c, err := s.catalogue(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("search structures: %w", err)
+		return Page{}, err
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return c.search(access.ActorFrom(ctx), q), nil
 }
 
-// nearCandidates returns every entry matching q within q.Within minutes of
-// q.Near, nearest first. SQL keeps the box that the estimate can never
-// leave; the estimate itself is computed here.
-func nearCandidates(ctx context.Context, tx *db.Tx, q Query) ([]candidate, error) {
-	from, _ := geo.CommuneByCode(q.Near)
-	origin := from.Point()
-	km := geo.ReachKm(float64(q.Within)) * 1.01
-	dLat := km / 111.0
-	maxLat := math.Min(89, math.Abs(origin.Lat)+dLat)
-	dLng := math.Min(180, km/(111.32*math.Cos(maxLat*math.Pi/180)))
-	var args db.Args
-	where := q.where(tx.Dialect, &args) +
-		" AND s.public_lat BETWEEN " + args.Add(origin.Lat-dLat) + " AND " + args.Add(origin.Lat+dLat) +
-		" AND s.public_lng BETWEEN " + args.Add(origin.Lng-dLng) + " AND " + args.Add(origin.Lng+dLng)
-	rows, err := tx.QueryContext(ctx, `SELECT s.id, s.sort_name, s.public_lat, s.public_lng
-		FROM organisations o JOIN structures s ON s.id = o.id WHERE `+where, args.Values()...)
-	if err != nil {
-		return nil, fmt.Errorf("search near: %w", err)
-	}
-	defer rows.Close()
-	var out []candidate
-	for rows.Next() {
-		var c candidate
-		var p geo.Point
-		if err := rows.Scan(&c.id, &c.sortName, &p.Lat, &p.Lng); err != nil {
-			return nil, err
-		}
-		c.minutes = geo.EstimateMinutes(origin, p)
-		if c.minutes <= float64(q.Within) {
-			out = append(out, c)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	slices.SortFunc(out, func(a, b candidate) int {
-		if c := cmpFloat(a.minutes, b.minutes); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.sortName, b.sortName); c != 0 {
-			return c
-		}
-		return strings.Compare(a.id, b.id)
-	})
-	return out, nil
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// loadResults reads the entries of ids, in that order, with their offers
-// that pass f, redacted for the actor.
-func loadResults(ctx context.Context, tx *db.Tx, ids []string, f offerFilter) ([]Result, error) {
+// loadResults reads the entries of ids, in that order, with their active
+// offers, redacted for the actor.
+func loadResults(ctx context.Context, tx *db.Tx, ids []string) ([]Result, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -368,7 +190,7 @@ func loadResults(ctx context.Context, tx *db.Tx, ids []string, f offerFilter) ([
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	offers, err := loadOffers(ctx, tx, ids, f)
+	offers, err := loadOffers(ctx, tx, ids, false)
 	if err != nil {
 		return nil, err
 	}

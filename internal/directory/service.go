@@ -17,6 +17,7 @@ import (
 // Service runs the directory's use cases; the actor comes from the context.
 type Service struct {
 	DB *db.DB
+	catalogueCache
 }
 
 // Get returns a structure's entry with its offers, contacts and documents,

@@ -1,10 +1,12 @@
 package directory
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,23 +32,26 @@ const entryFrom = ` FROM organisations o JOIN structures s ON s.id = o.id
 type stored struct {
 	Structure
 	publicLat, publicLng float64
+	placed               bool // the public position is known
 }
 
-func scanEntry(sc interface{ Scan(...any) error }) (stored, error) {
+// scanEntry reads the entryColumns, then extra columns into extra.
+func scanEntry(sc interface{ Scan(...any) error }, extra ...any) (stored, error) {
 	var e stored
 	var lat, lng, plat, plng sql.NullFloat64
 	var checked sql.NullTime
 	var deps, communes, manual string
-	err := sc.Scan(&e.ID, &e.Name, &e.Type, &e.OperatorID, &e.OperatorName, &e.FinessET, &e.FinessEJ,
+	dest := []any{&e.ID, &e.Name, &e.Type, &e.OperatorID, &e.OperatorName, &e.FinessET, &e.FinessEJ,
 		&e.Sector, &e.Authority, &e.Street, &e.PostalCode, &e.CommuneCode, &e.Departement,
 		&lat, &lng, &e.CoordSource, &plat, &plng, &e.Confidential, &e.Email, &e.Phone, &e.Website,
 		&e.Description, &deps, &communes, &e.Territory.MaxMinutes, &e.OpeningDays,
-		&e.ClosedPeriods, &checked, &e.CheckedBy, &manual, &e.Active, &e.Fictional, &e.UpdatedAt)
+		&e.ClosedPeriods, &checked, &e.CheckedBy, &manual, &e.Active, &e.Fictional, &e.UpdatedAt}
+	err := sc.Scan(append(dest, extra...)...)
 	if err != nil {
 		return e, err
 	}
 	e.Lat, e.Lng = lat.Float64, lng.Float64
-	e.publicLat, e.publicLng = plat.Float64, plng.Float64
+	e.publicLat, e.publicLng, e.placed = plat.Float64, plng.Float64, plat.Valid && plng.Valid
 	if checked.Valid {
 		e.CheckedAt = checked.Time.UTC()
 	}
@@ -83,7 +88,7 @@ func loadFull(ctx context.Context, tx *db.Tx, id string) (stored, error) {
 	if err != nil {
 		return e, err
 	}
-	offers, err := loadOffers(ctx, tx, []string{id}, offerFilter{all: true})
+	offers, err := loadOffers(ctx, tx, []string{id}, true)
 	if err != nil {
 		return e, err
 	}
@@ -108,26 +113,18 @@ func scanOffer(sc interface{ Scan(...any) error }) (Offer, error) {
 	return o, err
 }
 
-// modalityOrder sorts offers in the order of Modalities.
-func modalityOrder(column string) string {
-	var b strings.Builder
-	b.WriteString("CASE " + column)
-	for i, m := range Modalities {
-		fmt.Fprintf(&b, " WHEN '%s' THEN %d", m.Code, i)
-	}
-	b.WriteString(" ELSE 99 END")
-	return b.String()
-}
-
-// loadOffers returns the offers of the structures that pass f, by structure.
-func loadOffers(ctx context.Context, tx *db.Tx, ids []string, f offerFilter) (map[string][]Offer, error) {
+// loadOffers returns the offers of the structures by structure: the
+// active ones, or all of them for the entry's own page.
+func loadOffers(ctx context.Context, tx *db.Tx, ids []string, all bool) (map[string][]Offer, error) {
 	out := map[string][]Offer{}
 	if len(ids) == 0 {
 		return out, nil
 	}
 	var args db.Args
-	q := `SELECT ` + offerColumns + ` FROM offers f WHERE f.structure_id IN (` + db.List(&args, ids) + `) AND ` +
-		f.where(&args) + ` ORDER BY f.structure_id, ` + modalityOrder("f.modality") + `, f.age_min, f.label, f.id`
+	q := `SELECT ` + offerColumns + ` FROM offers f WHERE f.structure_id IN (` + db.List(&args, ids) + `)`
+	if !all {
+		q += ` AND f.active = TRUE`
+	}
 	rows, err := tx.QueryContext(ctx, q, args.Values()...)
 	if err != nil {
 		return nil, fmt.Errorf("load offers: %w", err)
@@ -140,7 +137,38 @@ func loadOffers(ctx context.Context, tx *db.Tx, ids []string, f offerFilter) (ma
 		}
 		out[o.StructureID] = append(out[o.StructureID], o)
 	}
+	for _, offers := range out {
+		sortOffers(offers)
+	}
 	return out, rows.Err()
+}
+
+// modalityOrder is an SQL expression that sorts offers in the order of
+// Modalities, for paging offers in SQL.
+func modalityOrder(column string) string {
+	var b strings.Builder
+	b.WriteString("CASE " + column)
+	for i, m := range Modalities {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", m.Code, i)
+	}
+	b.WriteString(" ELSE 99 END")
+	return b.String()
+}
+
+// sortOffers puts offers in the order of Modalities, then by age and
+// label, the same on both databases whatever their collation.
+func sortOffers(offers []Offer) {
+	slices.SortFunc(offers, func(a, b Offer) int {
+		return cmp.Or(cmp.Compare(modalityRank(a.Modality), modalityRank(b.Modality)),
+			cmp.Compare(a.AgeMin, b.AgeMin), strings.Compare(a.Label, b.Label), strings.Compare(a.ID, b.ID))
+	})
+}
+
+func modalityRank(code string) int {
+	if i := slices.IndexFunc(Modalities, func(m Code) bool { return m.Code == code }); i >= 0 {
+		return i
+	}
+	return len(Modalities)
 }
 
 func functionOrder(column string) string {
@@ -192,7 +220,7 @@ func loadDocuments(ctx context.Context, tx *db.Tx, id string) ([]Document, error
 }
 
 // reindex rewrites what search uses for an entry: the folded name and
-// text, the public position, and on SQLite the FTS5 row.
+// text and the public position.
 func reindex(ctx context.Context, tx *db.Tx, id string) error {
 	e, err := load(ctx, tx, id)
 	if err != nil {
@@ -207,14 +235,6 @@ func reindex(ctx context.Context, tx *db.Tx, id string) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE structures SET sort_name = $1, search_text = $2, public_lat = $3, public_lng = $4
 		WHERE id = $5`, sortName(e.Name), text, pubLat, pubLng, id); err != nil {
 		return fmt.Errorf("reindex structure: %w", err)
-	}
-	if tx.Dialect == db.SQLite {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM directory_fts WHERE structure_id = $1`, id); err != nil {
-			return fmt.Errorf("reindex fts: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO directory_fts (structure_id, search_text) VALUES ($1, $2)`, id, text); err != nil {
-			return fmt.Errorf("reindex fts: %w", err)
-		}
 	}
 	return nil
 }
@@ -344,12 +364,19 @@ func Seed(ctx context.Context, tx *db.Tx, id string, in EntryInput, offers []Off
 	return nil
 }
 
-// ClearIndex empties the SQLite full-text table, which no foreign key
-// cascades to (the demo reset deletes every structure).
-func ClearIndex(ctx context.Context, tx *db.Tx) error {
-	if tx.Dialect != db.SQLite {
-		return nil
+func queryIDs(ctx context.Context, tx *db.Tx, q string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list structures: %w", err)
 	}
-	_, err := tx.ExecContext(ctx, `DELETE FROM directory_fts`)
-	return err
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

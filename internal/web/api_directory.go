@@ -249,7 +249,7 @@ func (s *Server) apiStructureSearch(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	now := time.Now()
-	out := listJSON[searchItemJSON]{Items: []searchItemJSON{}, Total: page.Total, Limit: page.Limit, Offset: page.Offset}
+	out := listJSON[searchItemJSON]{Items: make([]searchItemJSON, 0, len(page.Results)), Total: page.Total, Limit: page.Limit, Offset: page.Offset}
 	for _, res := range page.Results {
 		item := searchItemJSON{structureJSON: toStructureJSON(res.Structure, now), Offers: offersJSON(res.Offers)}
 		if dq.Near != "" {

@@ -196,13 +196,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.apiError(w, r, apperr.New(apperr.Unauthorized, "En-tête Authorization invalide : attendu « Bearer <jeton> »."))
 				return
 			}
-			id, err := s.Auth.AuthenticateToken(ctx, strings.TrimSpace(strings.TrimPrefix(h, bearerPrefix)))
+			actor, err := s.Auth.TokenActor(ctx, strings.TrimSpace(strings.TrimPrefix(h, bearerPrefix)))
 			if err == nil {
-				var actor access.Actor
-				if actor, err = s.Auth.LoadActor(ctx, id); err == nil {
-					next.ServeHTTP(w, r.WithContext(access.WithActor(ctx, actor)))
-					return
-				}
+				next.ServeHTTP(w, r.WithContext(access.WithActor(ctx, actor)))
+				return
 			}
 			if apperr.CodeOf(err) == apperr.Internal {
 				s.apiError(w, r, err)

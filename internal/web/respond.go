@@ -1,12 +1,15 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"passerelle/internal/access"
@@ -218,11 +221,31 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, status int
 
 // writeJSON sends v as JSON with status.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
+	// Encoded first into a pooled buffer: an encoding error can still become
+	// a problem answer, the length is known (no chunked encoding), and a
+	// search page does not grow a new buffer each time.
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledJSON {
+			buf.Reset()
+			jsonBuffers.Put(buf)
+		}
+	}()
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	return json.NewEncoder(w).Encode(v)
+	_, err := w.Write(buf.Bytes())
+	return err
 }
+
+// maxPooledJSON: larger buffers (big exports) go back to the collector.
+const maxPooledJSON = 1 << 20
+
+var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // decodeJSON reads one JSON object into dst, strictly: unknown fields, wrong
 // types, trailing data and oversized bodies are invalid input with the field named.
