@@ -75,7 +75,7 @@ func (s *Service) HSDSServicePage(ctx context.Context, limit, offset int) ([]hsd
 			return fmt.Errorf("count services: %w", err)
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT f.id, f.structure_id`+servicesFrom+` WHERE `+where+
-			` ORDER BY s.sort_name, s.id, `+modalityOrder("f.modality")+`, f.age_min, f.label, f.id LIMIT `+
+			` ORDER BY s.sort_name, s.id, `+listOrder("f.modality", Modalities)+`, f.age_min, f.label, f.id LIMIT `+
 			args.Add(limit)+` OFFSET `+args.Add(offset), args.Values()...)
 		if err != nil {
 			return fmt.Errorf("page services: %w", err)

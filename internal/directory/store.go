@@ -143,13 +143,13 @@ func loadOffers(ctx context.Context, tx *db.Tx, ids []string, all bool) (map[str
 	return out, rows.Err()
 }
 
-// modalityOrder is an SQL expression that sorts offers in the order of
-// Modalities, for paging offers in SQL.
-func modalityOrder(column string) string {
+// listOrder is an SQL expression that sorts a column of codes in the
+// order of list (Modalities, ContactFunctions), unknown codes last.
+func listOrder(column string, list []Code) string {
 	var b strings.Builder
 	b.WriteString("CASE " + column)
-	for i, m := range Modalities {
-		fmt.Fprintf(&b, " WHEN '%s' THEN %d", m.Code, i)
+	for i, c := range list {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", c.Code, i)
 	}
 	b.WriteString(" ELSE 99 END")
 	return b.String()
@@ -165,25 +165,15 @@ func sortOffers(offers []Offer) {
 }
 
 func modalityRank(code string) int {
-	if i := slices.IndexFunc(Modalities, func(m Code) bool { return m.Code == code }); i >= 0 {
+	if i := codeIndex(Modalities, code); i >= 0 {
 		return i
 	}
 	return len(Modalities)
 }
 
-func functionOrder(column string) string {
-	var b strings.Builder
-	b.WriteString("CASE " + column)
-	for i, f := range ContactFunctions {
-		fmt.Fprintf(&b, " WHEN '%s' THEN %d", f.Code, i)
-	}
-	b.WriteString(" ELSE 99 END")
-	return b.String()
-}
-
 func loadContacts(ctx context.Context, tx *db.Tx, id string) ([]Contact, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, structure_id, function, label, holder, phone, email, hours, updated_at
-		FROM structure_contacts WHERE structure_id = $1 ORDER BY `+functionOrder("function")+`, label, id`, id)
+		FROM structure_contacts WHERE structure_id = $1 ORDER BY `+listOrder("function", ContactFunctions)+`, label, id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("load contacts: %w", err)
 	}
