@@ -454,22 +454,33 @@ func (s *Server) apiOfferSave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if offerID != "" {
-		return writeJSON(w, http.StatusOK, toOfferJSON(o))
+	return writeSavedPart(w, offerID == "", "/api/v1/structures/"+id+"/offers/"+o.ID, toOfferJSON(o))
+}
+
+// writeSavedPart answers the save of an offer or a contact: 201 with its
+// Location when created, 200 when replaced.
+func writeSavedPart(w http.ResponseWriter, created bool, location string, body any) error {
+	if !created {
+		return writeJSON(w, http.StatusOK, body)
 	}
-	w.Header().Set("Location", "/api/v1/structures/"+id+"/offers/"+o.ID)
-	return writeJSON(w, http.StatusCreated, toOfferJSON(o))
+	w.Header().Set("Location", location)
+	return writeJSON(w, http.StatusCreated, body)
+}
+
+// writeDeleted answers a DELETE: 204, or the error.
+func writeDeleted(w http.ResponseWriter, err error) error {
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 func (s *Server) apiOfferDelete(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireActor(r); err != nil {
 		return err
 	}
-	if err := s.Directory.DeleteOffer(r.Context(), r.PathValue("id"), r.PathValue("offer_id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return writeDeleted(w, s.Directory.DeleteOffer(r.Context(), r.PathValue("id"), r.PathValue("offer_id")))
 }
 
 // contactInputJSON is the body of POST and PUT: the whole contact.
@@ -496,22 +507,14 @@ func (s *Server) apiContactSave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if contactID != "" {
-		return writeJSON(w, http.StatusOK, toContactJSON(c))
-	}
-	w.Header().Set("Location", "/api/v1/structures/"+id+"/contacts/"+c.ID)
-	return writeJSON(w, http.StatusCreated, toContactJSON(c))
+	return writeSavedPart(w, contactID == "", "/api/v1/structures/"+id+"/contacts/"+c.ID, toContactJSON(c))
 }
 
 func (s *Server) apiContactDelete(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireActor(r); err != nil {
 		return err
 	}
-	if err := s.Directory.DeleteContact(r.Context(), r.PathValue("id"), r.PathValue("contact_id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return writeDeleted(w, s.Directory.DeleteContact(r.Context(), r.PathValue("id"), r.PathValue("contact_id")))
 }
 
 // HSDS pages are numbered from 1.
