@@ -14,6 +14,7 @@ import (
 
 	"passerelle/internal/access"
 	"passerelle/internal/auth"
+	"passerelle/internal/capacity"
 	"passerelle/internal/config"
 	"passerelle/internal/db"
 	"passerelle/internal/demo"
@@ -142,7 +143,18 @@ func runJobs(ctx context.Context, cfg *config.Config, d *db.DB, logger *slog.Log
 		_, err := dir.RemindStale(ctx, cfg.BaseURL)
 		return err
 	})
+	board := &capacity.Service{DB: d}
+	r.Handle(capacity.KindStalePrompt, func(ctx context.Context, _ json.RawMessage) error {
+		_, err := board.PromptStale(ctx, cfg.BaseURL)
+		return err
+	})
+	r.Handle(capacity.KindExpireHolds, func(ctx context.Context, _ json.RawMessage) error {
+		_, err := board.ExpireHolds(ctx)
+		return err
+	})
 	r.Every(directory.KindStaleReminder, 24*time.Hour)
+	r.Every(capacity.KindStalePrompt, time.Hour)
+	r.Every(capacity.KindExpireHolds, 5*time.Minute)
 	r.Every("sessions.purge", time.Hour)
 	r.Every("jobs.purge", 24*time.Hour)
 	r.Every("login_failures.purge", time.Hour)

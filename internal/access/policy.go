@@ -23,6 +23,10 @@ const (
 	ActionImport      Action = "import"
 	ActionExport      Action = "export"
 	ActionViewHistory Action = "view_history"
+	// ActionConfirm: confirm a hold into a booking.
+	ActionConfirm Action = "confirm"
+	// ActionCancel: cancel a hold or a booking.
+	ActionCancel Action = "cancel"
 )
 
 // ResourceType names a kind of record the policy knows.
@@ -35,6 +39,13 @@ const (
 	// ResStructure is a structure's directory entry with its offers,
 	// contacts and documents.
 	ResStructure ResourceType = "structure"
+	// ResAvailability is a declaration of available places on an offer.
+	ResAvailability ResourceType = "availability"
+	// ResHold is a hold or booking of places for a request.
+	ResHold ResourceType = "hold"
+	// ResCapacityBoard is a territory's capacity board: its view by week
+	// and its settings (freshness thresholds, hold duration).
+	ResCapacityBoard ResourceType = "capacity_board"
 )
 
 // Resource is what an action is about: its type and the facts the rules
@@ -49,6 +60,11 @@ type Resource struct {
 	Role Role
 	// Departement is the territory of the record (a structure's département).
 	Departement string
+	// AccountID is the person a record is about: the foster carer of a relay
+	// stay, the account that holds a place.
+	AccountID string
+	// ProviderID is the structure whose places a hold takes.
+	ProviderID string
 }
 
 // Rule allows an action on a resource type when Allow says so.
@@ -81,6 +97,20 @@ var rules = []Rule{
 	{ResStructure, ActionViewHistory, "administrators, directors of the structure, steering of its département", anyOf(admin, directorOfOne, steeringOfTerritory)},
 	{ResStructure, ActionViewAddress, "administrators, members of the structure, ASE referents and steering of its département", anyOf(admin, memberOfOne, aseOrSteeringOfTerritory)},
 	{ResStructure, ActionImport, "administrators", admin},
+
+	{ResAvailability, ActionList, "every account", authenticated},
+	{ResAvailability, ActionView, "every account", authenticated},
+	{ResAvailability, ActionUpdate, "administrators, directors of the structure, its foster carers for their own relay stays", anyOf(admin, directorOfOne, carerHimself)},
+	{ResAvailability, ActionViewHistory, "administrators, directors of the structure, steering of its département", anyOf(admin, directorOfOne, steeringOfTerritory)},
+
+	{ResHold, ActionCreate, "administrators, ASE referents, directors of a structure", anyOf(admin, holdsRole(RoleASEReferent, RoleDirector))},
+	{ResHold, ActionView, "administrators, members of the holder's organisation, members of the structure providing the place", anyOf(admin, memberOfOne, memberOfProvider)},
+	{ResHold, ActionConfirm, "administrators, the holder, ASE referents and directors of the holder's organisation", anyOf(admin, holderSide)},
+	{ResHold, ActionCancel, "administrators, the holder, ASE referents and directors of the holder's organisation, directors of the structure providing the place", anyOf(admin, holderSide, directorOfProvider)},
+
+	{ResCapacityBoard, ActionView, "administrators, ASE referents and steering of the département", anyOf(admin, aseOrSteeringOfTerritory)},
+	{ResCapacityBoard, ActionExport, "administrators, ASE referents and steering of the département", anyOf(admin, aseOrSteeringOfTerritory)},
+	{ResCapacityBoard, ActionUpdate, "administrators, steering of the département", anyOf(admin, steeringOfTerritory)},
 
 	{ResAuditLog, ActionList, "administrators", admin},
 	{ResAuditLog, ActionView, "administrators", admin},
@@ -176,6 +206,44 @@ func directorInvitingStaff(a Actor, r Resource) bool {
 	return staff && len(r.OrganisationIDs) > 0 && allOf(r.OrganisationIDs, func(id string) bool { return a.HasIn(RoleDirector, id) })
 }
 
+// carerHimself: a foster carer of the structure, for a record about them.
+func carerHimself(a Actor, r Resource) bool {
+	if r.AccountID == "" || r.AccountID != a.AccountID {
+		return false
+	}
+	for _, id := range r.OrganisationIDs {
+		if a.HasIn(RoleFosterCarer, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsRole: the actor holds one of roles somewhere.
+func holdsRole(roles ...Role) func(Actor, Resource) bool {
+	return func(a Actor, _ Resource) bool { return slices.ContainsFunc(roles, a.Has) }
+}
+
+func memberOfProvider(a Actor, r Resource) bool { return r.ProviderID != "" && a.MemberOf(r.ProviderID) }
+
+func directorOfProvider(a Actor, r Resource) bool {
+	return r.ProviderID != "" && a.HasIn(RoleDirector, r.ProviderID)
+}
+
+// holderSide: the account that holds, or an ASE referent or director of the
+// organisation it holds for (a colleague takes over while they are away).
+func holderSide(a Actor, r Resource) bool {
+	if r.AccountID != "" && r.AccountID == a.AccountID {
+		return true
+	}
+	for _, id := range r.OrganisationIDs {
+		if a.HasIn(RoleASEReferent, id) || a.HasIn(RoleDirector, id) {
+			return true
+		}
+	}
+	return false
+}
+
 func directorNotSelf(a Actor, r Resource) bool { return !self(a, r) && directorOfOne(a, r) }
 
 func anyOf(fs ...func(Actor, Resource) bool) func(Actor, Resource) bool {
@@ -196,4 +264,25 @@ func allOf(ids []string, f func(string) bool) bool {
 		}
 	}
 	return true
+}
+
+// HoldScope returns the SQL condition limiting a list of holds to those the
+// actor may see (the ResHold view rule): the holds of their organisations
+// and the holds on the places of their structures.
+func HoldScope(a Actor, holderOrgColumn, structureColumn string, args *db.Args) string {
+	switch {
+	case a.IsAdmin() || a.System:
+		return "TRUE"
+	case a.Authenticated():
+		var orgs []string
+		for _, m := range a.Memberships {
+			if !slices.Contains(orgs, m.OrganisationID) {
+				orgs = append(orgs, m.OrganisationID)
+			}
+		}
+		list := db.List(args, orgs)
+		return fmt.Sprintf("(%s IN (%s) OR %s IN (%s))", holderOrgColumn, list, structureColumn, list)
+	default:
+		return "FALSE"
+	}
 }

@@ -65,6 +65,13 @@ var (
 	auditRes     = access.Resource{Type: access.ResAuditLog}
 	structureA   = access.Resource{Type: access.ResStructure, ID: orgA, OrganisationIDs: []string{orgA}, Departement: "42"}
 	newStructure = access.Resource{Type: access.ResStructure, Departement: "42"}
+	// Capacity: a declaration of A, relay stays of B's foster carer "af"
+	// and of another carer, a hold by the referent on a place of A.
+	availabilityA = access.Resource{Type: access.ResAvailability, ID: "av", OrganisationIDs: []string{orgA}, Departement: "42"}
+	relayOfCarer  = access.Resource{Type: access.ResAvailability, ID: "rl", OrganisationIDs: []string{orgB}, Departement: "42", AccountID: "af"}
+	relayOfOther  = access.Resource{Type: access.ResAvailability, ID: "ro", OrganisationIDs: []string{orgB}, Departement: "42", AccountID: "other"}
+	holdOnA       = access.Resource{Type: access.ResHold, ID: "h", OrganisationIDs: []string{"ase"}, AccountID: "ref", ProviderID: orgA, Departement: "42"}
+	board42       = access.Resource{Type: access.ResCapacityBoard, Departement: "42"}
 )
 
 // allowed lists, for each case, the actors allowed; everyone else is refused.
@@ -95,6 +102,22 @@ var matrix = []struct {
 	{access.ActionViewHistory, structureA, "history of A (42)", []string{"admin", "director of A", "steering of 42", "ARS steering of 42", "system"}},
 	{access.ActionViewAddress, structureA, "confidential address of A (42)", []string{"admin", "director of A", "educator of A", "educator (the self)", "steering of 42", "ARS steering of 42", "referent of 42", "system"}},
 	{access.ActionImport, structureA, "FINESS file", []string{"admin", "system"}},
+
+	{access.ActionList, availabilityA, "availability", everyAccount},
+	{access.ActionView, availabilityA, "declaration of A", everyAccount},
+	{access.ActionUpdate, availabilityA, "declaration of A", []string{"admin", "director of A", "system"}},
+	{access.ActionUpdate, relayOfCarer, "relay stay of B's carer af", []string{"admin", "director of B", "foster carer", "system"}},
+	{access.ActionUpdate, relayOfOther, "relay stay of another carer of B", []string{"admin", "director of B", "system"}},
+	{access.ActionViewHistory, availabilityA, "history of A's declarations (42)", []string{"admin", "director of A", "steering of 42", "ARS steering of 42", "system"}},
+
+	{access.ActionCreate, holdOnA, "hold", []string{"admin", "referent", "referent of 42", "referent of 69", "director of A", "director of B", "system"}},
+	{access.ActionView, holdOnA, "the referent's hold on A", []string{"admin", "referent", "steering", "director of A", "educator of A", "educator (the self)", "system"}},
+	{access.ActionConfirm, holdOnA, "the referent's hold on A", []string{"admin", "referent", "system"}},
+	{access.ActionCancel, holdOnA, "the referent's hold on A", []string{"admin", "referent", "director of A", "system"}},
+
+	{access.ActionView, board42, "capacity board of 42", []string{"admin", "referent of 42", "steering of 42", "ARS steering of 42", "system"}},
+	{access.ActionExport, board42, "capacity board of 42", []string{"admin", "referent of 42", "steering of 42", "ARS steering of 42", "system"}},
+	{access.ActionUpdate, board42, "capacity settings of 42", []string{"admin", "steering of 42", "ARS steering of 42", "system"}},
 
 	{access.ActionList, auditRes, "audit log", []string{"admin", "system"}},
 	{access.ActionView, auditRes, "audit entry", []string{"admin", "system"}},

@@ -103,3 +103,11 @@ func (v *Validation) Err() error {
 	}
 	return &Error{Code: Invalid, Message: "Certaines informations sont à corriger.", Fields: v.fields}
 }
+
+// ErrSaying is Err with a message of the caller's, that says what was not done.
+func (v *Validation) ErrSaying(message string) error {
+	if len(v.fields) == 0 {
+		return nil
+	}
+	return &Error{Code: Invalid, Message: message, Fields: v.fields}
+}

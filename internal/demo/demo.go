@@ -125,7 +125,7 @@ func Reset(ctx context.Context, d *db.DB) (Summary, error) {
 // resetTables are emptied by Reset, children before parents. A migration
 // adding a table that refers to organisations or accounts adds it here.
 var resetTables = []string{"sessions", "api_tokens", "one_time_tokens", "login_failures", "notifications",
-	"jobs", "memberships", "accounts", "structure_documents", "structure_contacts", "offers", "structures", "organisations"}
+	"jobs", "capacity_history", "capacity_holds", "availabilities", "capacity_settings", "memberships", "accounts", "structure_documents", "structure_contacts", "offers", "structures", "organisations"}
 
 // empty empties resetTables and returns how many rows each lost.
 func empty(ctx context.Context, tx *db.Tx) (map[string]any, error) {
@@ -168,6 +168,9 @@ func insert(ctx context.Context, tx *db.Tx, hash string) (Summary, error) {
 		if err := insertAccount(ctx, tx, p, ids[p.Org], hash); err != nil {
 			return Summary{}, fmt.Errorf("account %s: %w", p.Mailbox, err)
 		}
+	}
+	if err := insertCapacity(ctx, tx, ids); err != nil {
+		return Summary{}, err
 	}
 	return s, nil
 }

@@ -64,6 +64,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/import-finess", s.page(s.importForm))
 	m.HandleFunc("POST /admin/import-finess", s.page(s.importSubmit))
 
+	s.capacityRoutes()
+
 	m.HandleFunc("GET /organisations", s.page(s.orgList))
 	m.HandleFunc("GET /organisations/{id}", s.page(s.orgView))
 	m.HandleFunc("GET /admin/organisations/nouvelle", s.page(s.orgNewForm))
@@ -93,6 +95,7 @@ func (s *Server) routes() {
 	s.apiRoute("PATCH", "/api/v1/accounts/{id}", s.apiAccountUpdate)
 	s.apiRoute("GET", "/api/v1/audit", s.apiAudit)
 	s.directoryAPIRoutes()
+	s.capacityAPIRoutes()
 	m.HandleFunc("/api/", s.apiHandler(s.apiNotFound))
 
 	m.HandleFunc("/", s.public(s.notFound))

@@ -12,6 +12,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"passerelle/internal/auth"
+	"passerelle/internal/capacity"
 	"passerelle/internal/config"
 	"passerelle/internal/db"
 	"passerelle/internal/directory"
@@ -27,8 +28,10 @@ type Server struct {
 	Orgs   *org.Service
 	// Directory is the territorial directory (structures, offers, contacts).
 	Directory *directory.Service
-	Logger    *slog.Logger
-	Sessions  *scs.SessionManager
+	// Capacity is the live capacity and respite board.
+	Capacity *capacity.Service
+	Logger   *slog.Logger
+	Sessions *scs.SessionManager
 	// Demo is true when the demo territory is loaded: pages say it is fictional.
 	Demo bool
 
@@ -50,6 +53,7 @@ func New(cfg *config.Config, d *db.DB, logger *slog.Logger) (*Server, error) {
 		Logger: logger,
 	}
 	s.Directory = &directory.Service{DB: d}
+	s.Capacity = &capacity.Service{DB: d}
 	s.Sessions = scs.New()
 	s.Sessions.Store = auth.SessionStore{DB: d}
 	// The idle timeout is enforced in authenticate, not by scs: scs would
