@@ -36,7 +36,7 @@ func (s *Service) PromptStale(ctx context.Context, baseURL *url.URL) (int, error
 		rows, err := tx.QueryContext(ctx, `SELECT a.id, a.structure_id, og.name, og.departement, a.kind, a.confirmed_at,
 			COALESCE(a.carer_account_id, '') FROM availabilities a JOIN organisations og ON og.id = a.structure_id
 			WHERE a.active = TRUE AND og.active = TRUE AND a.ends_on >= $1 AND a.confirmed_at < $2
-			AND (a.prompted_at IS NULL OR a.prompted_at < a.confirmed_at) ORDER BY a.structure_id, a.id`,
+			AND (a.prompted_at IS NULL OR a.prompted_at <= a.confirmed_at) ORDER BY a.structure_id, a.id`,
 			string(DayOf(tx.Now)), tx.Now.Add(-24*time.Hour))
 		if err != nil {
 			return fmt.Errorf("stale figures: %w", err)
