@@ -6,6 +6,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"passerelle/internal/db"
 	"passerelle/internal/jobs"
@@ -47,4 +48,60 @@ func Notify(ctx context.Context, tx *db.Tx, n Notification) error {
 		return fmt.Errorf("notify: %w", err)
 	}
 	return nil
+}
+
+// Item is a stored notification.
+type Item struct {
+	ID        string
+	Kind      string
+	Title     string
+	Body      string
+	Link      string
+	CreatedAt time.Time
+	Read      bool
+}
+
+// List returns the latest notifications of an account, newest first, and
+// how many are unread. Each account reads only its own: the account comes
+// from the caller's session, never from input.
+func List(ctx context.Context, d *db.DB, accountID string, limit int) ([]Item, int, error) {
+	var items []Item
+	var unread int
+	err := d.Read(ctx, func(tx *db.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE account_id = $1 AND read_at IS NULL`,
+			accountID).Scan(&unread); err != nil {
+			return fmt.Errorf("unread notifications: %w", err)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, kind, title, body, link, created_at, read_at IS NOT NULL
+			FROM notifications WHERE account_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, accountID, limit)
+		if err != nil {
+			return fmt.Errorf("notifications: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var it Item
+			if err := rows.Scan(&it.ID, &it.Kind, &it.Title, &it.Body, &it.Link, &it.CreatedAt, &it.Read); err != nil {
+				return err
+			}
+			it.CreatedAt = it.CreatedAt.UTC()
+			items = append(items, it)
+		}
+		return rows.Err()
+	})
+	return items, unread, err
+}
+
+// MarkRead marks an account's notifications read: one when id is given,
+// all otherwise.
+func MarkRead(ctx context.Context, d *db.DB, accountID, id string) error {
+	return d.Write(ctx, func(tx *db.Tx) error {
+		q := `UPDATE notifications SET read_at = $1 WHERE account_id = $2 AND read_at IS NULL`
+		args := []any{tx.Now, accountID}
+		if id != "" {
+			q += ` AND id = $3`
+			args = append(args, id)
+		}
+		_, err := tx.ExecContext(ctx, q, args...)
+		return err
+	})
 }

@@ -37,6 +37,9 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /compte/jetons", s.page(s.accountTokenCreate))
 	m.HandleFunc("POST /compte/jetons/{id}/revoquer", s.page(s.accountTokenRevoke))
 	m.HandleFunc("GET /communes/suggestions", s.page(s.communeSuggestions))
+	m.HandleFunc("GET /notifications", s.page(s.notificationsList))
+	m.HandleFunc("POST /notifications/lu", s.page(s.notificationsRead))
+	m.HandleFunc("GET /notifications/{id}", s.page(s.notificationOpen))
 
 	// The directory.
 	m.HandleFunc("GET /annuaire", s.page(s.dirSearch))
