@@ -278,6 +278,8 @@ func TestSaveConfirmsAndKeepsTakenPlaces(t *testing.T) {
 		other := e.declare(e.otherDirector, e.offer(e.other, "residential", 6, 18).ID, capacity.Declaration{Kind: capacity.KindPermanent, Places: 1})
 		_, err = e.s.Save(e.director, e.mecs.ID, []capacity.Change{{ID: other.ID, Free: 5}})
 		wantCode(t, err, apperr.NotFound)
+		// The offer cannot be deleted from the directory under its figures.
+		wantCode(t, e.dir.DeleteOffer(e.director, e.mecs.ID, e.residential.ID), apperr.Conflict)
 		// Withdrawn with a place held: the held place stays, no more is offered.
 		if err := e.s.Withdraw(e.director, a.ID); err != nil {
 			t.Fatal(err)

@@ -74,6 +74,10 @@ func (s *Service) DeleteOffer(ctx context.Context, structureID, offerID string) 
 func (s *Service) deletePart(ctx context.Context, structureID, table, id, action, notFound string) error {
 	return s.change(ctx, structureID, action, func(tx *db.Tx, _ stored) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE id = $1 AND structure_id = $2`, id, structureID)
+		if table == "offers" && db.IsForeignKeyViolation(err) {
+			return apperr.New(apperr.Conflict, "Cette offre a des disponibilités déclarées au tableau des places : "+
+				"suspendez-la plutôt (décochez « Offre proposée actuellement »), les options et réservations en cours sont gardées.")
+		}
 		if err != nil {
 			return fmt.Errorf("delete from %s: %w", table, err)
 		}

@@ -10,7 +10,8 @@
 -- notice". weekdays is a mask, Monday = 1 … Sunday = 64, 127 = every day.
 CREATE TABLE availabilities (
     id                TEXT PRIMARY KEY,
-    offer_id          TEXT NOT NULL REFERENCES offers(id) ON DELETE CASCADE,
+    -- An offer with declarations is deactivated, not deleted: bookings stay.
+    offer_id          TEXT NOT NULL REFERENCES offers(id),
     structure_id      TEXT NOT NULL REFERENCES structures(id) ON DELETE CASCADE,
     kind              TEXT NOT NULL,
     places            INTEGER NOT NULL,
