@@ -203,6 +203,7 @@ func (s *Service) Search(ctx context.Context, q Query) (Page, error) {
 				}
 				r.Minutes = int(math.Ceil(m))
 			}
+			r.Availability = hideCarer(actor, r.Availability, r.Departement)
 			r.Stale = settings.of(r.Departement).Stale(r.Kind, r.ConfirmedAt, now)
 			r.Reserved = r.ReservedFor != "" && !actor.MemberOf(r.ReservedFor)
 			all = append(all, r)

@@ -322,12 +322,25 @@ func (s *Service) Get(ctx context.Context, id string) (Availability, error) {
 		return Availability{}, err
 	}
 	var a Availability
+	var dep string
 	err := s.DB.Read(ctx, func(tx *db.Tx) error {
 		var err error
-		a, _, err = loadAvail(ctx, tx, id)
+		a, dep, err = loadAvail(ctx, tx, id)
 		return err
 	})
-	return a, err
+	return hideCarer(access.ActorFrom(ctx), a, dep), err
+}
+
+// hideCarer leaves out the name of a relay stay's foster carer for who may
+// not know where the service's children live: like a confidential
+// address, it is for the service's members and the ASE and steering of its
+// département.
+func hideCarer(actor access.Actor, a Availability, dep string) Availability {
+	if a.CarerName != "" && !access.Can(actor, access.ActionViewAddress, access.Resource{Type: access.ResStructure,
+		ID: a.StructureID, OrganisationIDs: []string{a.StructureID}, Departement: dep}) {
+		a.CarerName, a.CarerID = "Un assistant familial du service", ""
+	}
+	return a
 }
 
 // Declarations returns the live declarations of a structure (those not
@@ -337,11 +350,16 @@ func (s *Service) Declarations(ctx context.Context, structureID string) ([]Avail
 		return nil, err
 	}
 	var list []Availability
+	var dep string
 	err := s.DB.Read(ctx, func(tx *db.Tx) error {
 		var err error
-		list, _, err = live(ctx, tx, structureID, DayOf(tx.Now))
+		list, dep, err = live(ctx, tx, structureID, DayOf(tx.Now))
 		return err
 	})
+	actor := access.ActorFrom(ctx)
+	for i, a := range list {
+		list[i] = hideCarer(actor, a, dep)
+	}
 	return list, err
 }
 

@@ -228,6 +228,13 @@ func TestWhoDeclares(t *testing.T) {
 		if r.Kind != capacity.KindRelay || r.CarerID != e.carerID || r.CarerName != "Compte assistante" {
 			t.Fatalf("relay: %+v", r)
 		}
+		// The carer's name is for the service and the département's ASE.
+		if got, _ := e.s.Get(e.referent, r.ID); got.CarerName != "Compte assistante" {
+			t.Fatalf("referent sees %q", got.CarerName)
+		}
+		if got, _ := e.s.Get(e.otherDirector, r.ID); got.CarerName == "Compte assistante" || got.CarerID != "" {
+			t.Fatalf("another structure sees the carer %q", got.CarerName)
+		}
 		// …and may change theirs, not a colleague's.
 		rel := e.declare(system, e.fosterOffer.ID, capacity.Declaration{Kind: capacity.KindRelay, Places: 1, CarerID: e.otherCarerID})
 		if _, err := e.s.Save(e.carer, e.foster.ID, []capacity.Change{{ID: r.ID, Free: 0}}); err != nil {
