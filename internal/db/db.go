@@ -103,7 +103,7 @@ func openSQLite(rawURL string) (*DB, error) {
 	}
 	// synchronous(FULL): a commit is on disk before it is acknowledged, so a
 	// crash or power loss never loses an acknowledged write.
-	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_time_format=sqlite"
+	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_pragma=cache_size(-32768)&_pragma=mmap_size(268435456)&_time_format=sqlite"
 	dsn := file + "?" + common
 	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
 	if err != nil {

@@ -35,7 +35,8 @@ CREATE TABLE availabilities (
     CHECK (starts_on <= ends_on),
     CHECK (weekdays BETWEEN 1 AND 127)
 );
-CREATE INDEX availabilities_live ON availabilities (active, ends_on, starts_on);
+-- Search filters on these before any join: the index answers them alone.
+CREATE INDEX availabilities_live ON availabilities (active, ends_on, starts_on, kind, weekdays, taken, places);
 CREATE INDEX availabilities_structure ON availabilities (structure_id);
 CREATE INDEX availabilities_offer ON availabilities (offer_id);
 
