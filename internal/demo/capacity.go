@@ -50,10 +50,25 @@ var figures = []figureSeed{
 	{Structure: "lva", Modality: "residential", Kind: capacity.KindPermanent, Places: 1, ConfirmedDaysAgo: 12},
 }
 
-// insertCapacity writes the demo figures and their first history rows.
+// holdSeed is a demo hold by the referent on a figure (by index in figures).
+type holdSeed struct {
+	Figure     int
+	RequestRef string
+	Booked     bool
+}
+
+// holds show the referent an option to confirm and a confirmed booking.
+var holds = []holdSeed{
+	{Figure: 5, RequestRef: "DEM-2026-031 (accueil d'urgence, fratrie)"},
+	{Figure: 11, RequestRef: "DEM-2026-027 (répit, famille d'accueil épuisée)", Booked: true},
+}
+
+// insertCapacity writes the demo figures, their first history rows and the
+// referent's holds.
 func insertCapacity(ctx context.Context, tx *db.Tx, ids map[string]string) error {
 	today := capacity.DayOf(tx.Now)
-	for _, f := range figures {
+	declared := make([]string, len(figures))
+	for i, f := range figures {
 		structure := ids[f.Structure]
 		var offer, dep string
 		if err := tx.QueryRowContext(ctx, `SELECT o.id, og.departement FROM offers o JOIN organisations og ON og.id = o.structure_id
@@ -91,6 +106,34 @@ func insertCapacity(ctx context.Context, tx *db.Tx, ids map[string]string) error
 			kind, event, places, taken, at) VALUES ($1, $2, $3, $4, $5, $6, 'declared', $7, 0, $8)`,
 			db.NewID(), id, offer, structure, dep, string(f.Kind), f.Places, confirmed); err != nil {
 			return err
+		}
+		declared[i] = id
+	}
+	var referent, ase string
+	if err := tx.QueryRowContext(ctx, `SELECT a.id, m.organisation_id FROM accounts a JOIN memberships m ON m.account_id = a.id
+		WHERE a.email = $1`, address("referent")).Scan(&referent, &ase); err != nil {
+		return fmt.Errorf("capacity referent: %w", err)
+	}
+	for _, h := range holds {
+		f := figures[h.Figure]
+		from := today.AddDays(f.FromDays)
+		to := capacity.Forever
+		if f.Days > 0 {
+			to = from.AddDays(f.Days - 1)
+		}
+		status, booked := "held", any(nil)
+		if h.Booked {
+			status, booked = "booked", tx.Now
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE availabilities SET taken = taken + 1 WHERE id = $1`, declared[h.Figure]); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO capacity_holds (id, availability_id, structure_id, places, status, request_ref,
+			holder_org_id, holder_account_id, holder_name, starts_on, ends_on, expires_at, created_at, booked_at)
+			VALUES ($1, $2, $3, 1, $4, $5, $6, $7, 'Sophie Duret', $8, $9, $10, $11, $12)`,
+			db.NewID(), declared[h.Figure], ids[f.Structure], status, h.RequestRef, ase, referent, string(from), string(to),
+			tx.Now.Add(30*time.Hour), tx.Now.Add(-2*time.Hour), booked); err != nil {
+			return fmt.Errorf("capacity hold: %w", err)
 		}
 	}
 	return nil
