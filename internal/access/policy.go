@@ -224,7 +224,9 @@ func holdsRole(roles ...Role) func(Actor, Resource) bool {
 	return func(a Actor, _ Resource) bool { return slices.ContainsFunc(roles, a.Has) }
 }
 
-func memberOfProvider(a Actor, r Resource) bool { return r.ProviderID != "" && a.MemberOf(r.ProviderID) }
+func memberOfProvider(a Actor, r Resource) bool {
+	return r.ProviderID != "" && a.MemberOf(r.ProviderID)
+}
 
 func directorOfProvider(a Actor, r Resource) bool {
 	return r.ProviderID != "" && a.HasIn(RoleDirector, r.ProviderID)

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"passerelle/internal/capacity"
@@ -29,9 +30,8 @@ type figureSeed struct {
 // the demo director has one figure gone stale, so that its prompt shows.
 var figures = []figureSeed{
 	{Structure: "mecs", Modality: "residential", Kind: capacity.KindPermanent, Places: 1, ConfirmedDaysAgo: 1},
-	{Structure: "mecs", Modality: "emergency", Kind: capacity.KindEmergency, Places: 1, ConfirmedDaysAgo: 3},
 	{Structure: "mecs", Modality: "residential", Kind: capacity.KindStaff, Places: 1, Days: 60, Profession: "Éducatrice spécialisée",
-		Conditions: "Deux jours par semaine, en renfort d'une équipe en difficulté", ConfirmedDaysAgo: 2},
+		Conditions: "Deux jours par semaine, en renfort d'une équipe en difficulté", ConfirmedDaysAgo: 9},
 	{Structure: "mecs-roseraie", Modality: "sequential", Kind: capacity.KindSequential, Places: 2,
 		Weekdays: 4 | 32 | 64, ConfirmedDaysAgo: 4},
 	{Structure: "mecs-colombier", Modality: "respite", Kind: capacity.KindRespite, Places: 2, FromDays: 7, Days: 5, ConfirmedDaysAgo: 0},
@@ -50,17 +50,17 @@ var figures = []figureSeed{
 	{Structure: "lva", Modality: "residential", Kind: capacity.KindPermanent, Places: 1, ConfirmedDaysAgo: 12},
 }
 
-// holdSeed is a demo hold by the referent on a figure (by index in figures).
+// holdSeed is a demo hold by the referent on the first figure of a structure.
 type holdSeed struct {
-	Figure     int
+	Structure  string
 	RequestRef string
 	Booked     bool
 }
 
 // holds show the referent an option to confirm and a confirmed booking.
 var holds = []holdSeed{
-	{Figure: 5, RequestRef: "DEM-2026-031 (accueil d'urgence, fratrie)"},
-	{Figure: 11, RequestRef: "DEM-2026-027 (répit, famille d'accueil épuisée)", Booked: true},
+	{Structure: "foyer-se", RequestRef: "DEM-2026-031 (accueil d'urgence, fratrie)"},
+	{Structure: "relais-parental", RequestRef: "DEM-2026-027 (répit, famille d'accueil épuisée)", Booked: true},
 }
 
 // insertCapacity writes the demo figures, their first history rows and the
@@ -115,7 +115,8 @@ func insertCapacity(ctx context.Context, tx *db.Tx, ids map[string]string) error
 		return fmt.Errorf("capacity referent: %w", err)
 	}
 	for _, h := range holds {
-		f := figures[h.Figure]
+		i := slices.IndexFunc(figures, func(f figureSeed) bool { return f.Structure == h.Structure })
+		f := figures[i]
 		from := today.AddDays(f.FromDays)
 		to := capacity.Forever
 		if f.Days > 0 {
@@ -125,13 +126,13 @@ func insertCapacity(ctx context.Context, tx *db.Tx, ids map[string]string) error
 		if h.Booked {
 			status, booked = "booked", tx.Now
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE availabilities SET taken = taken + 1 WHERE id = $1`, declared[h.Figure]); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE availabilities SET taken = taken + 1 WHERE id = $1`, declared[i]); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO capacity_holds (id, availability_id, structure_id, places, status, request_ref,
 			holder_org_id, holder_account_id, holder_name, starts_on, ends_on, expires_at, created_at, booked_at)
 			VALUES ($1, $2, $3, 1, $4, $5, $6, $7, 'Sophie Duret', $8, $9, $10, $11, $12)`,
-			db.NewID(), declared[h.Figure], ids[f.Structure], status, h.RequestRef, ase, referent, string(from), string(to),
+			db.NewID(), declared[i], ids[f.Structure], status, h.RequestRef, ase, referent, string(from), string(to),
 			tx.Now.Add(30*time.Hour), tx.Now.Add(-2*time.Hour), booked); err != nil {
 			return fmt.Errorf("capacity hold: %w", err)
 		}

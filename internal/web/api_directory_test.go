@@ -189,6 +189,8 @@ func TestDirectoryAPIScenarios(t *testing.T) {
 		{"an offer of another entry is not found", director, "PUT", "/api/v1/structures/{mecs}/offers/{ditep_offer}", `{"modality":"respite","age_max":6}`, 404,
 			[]string{"Offre introuvable"}, nil},
 		{"educator cannot delete an offer", educator, "DELETE", "/api/v1/structures/{ditep}/offers/{ditep_offer}", "", 403, nil, nil},
+		{"an offer with declarations on the capacity board is kept", director, "DELETE", "/api/v1/structures/{mecs}/offers/{mecs_offer}", "", 409,
+			[]string{"suspendez-la"}, nil},
 		{"director deletes an offer", director, "DELETE", "/api/v1/structures/{mecs}/offers/{mecs_offer2}", "", 204, nil, nil},
 		{"the offer is gone", director, "DELETE", "/api/v1/structures/{mecs}/offers/{mecs_offer2}", "", 404, []string{"Offre introuvable"}, nil},
 

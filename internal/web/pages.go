@@ -78,6 +78,9 @@ func parsePages(assets *assetSet) (*pageSet, error) {
 			return ""
 		},
 	}
+	for k, v := range capacityFuncs() {
+		funcs[k] = v
+	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
@@ -165,14 +168,15 @@ func navFor(a access.Actor, current string) []navItem {
 	if !a.Authenticated() {
 		return nil
 	}
-	items := []navItem{{Label: "Accueil", Href: "/"}, {Label: "Annuaire", Href: "/annuaire"}, {Label: "Organisations", Href: "/organisations"}}
+	items := []navItem{{Label: "Accueil", Href: "/"}, {Label: "Annuaire", Href: "/annuaire"},
+		{Label: "Disponibilités", Href: "/disponibilites"}, {Label: "Organisations", Href: "/organisations"}}
 	if a.IsAdmin() {
 		items = append(items, navItem{Label: "Comptes", Href: "/admin/comptes"}, navItem{Label: "Import FINESS", Href: "/admin/import-finess"},
 			navItem{Label: "Journal d'audit", Href: "/admin/journal"})
 	} else if a.Has(access.RoleDirector) {
 		items = append(items, navItem{Label: "Équipe", Href: "/admin/comptes"})
 	}
-	items = append(items, navItem{Label: "Mon compte", Href: "/compte"})
+	items = append(items, navItem{Label: "Notifications", Href: "/notifications"}, navItem{Label: "Mon compte", Href: "/compte"})
 	for i := range items {
 		h := items[i].Href
 		items[i].Current = current == h || (h != "/" && strings.HasPrefix(current, h))

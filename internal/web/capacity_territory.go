@@ -1,0 +1,159 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"passerelle/internal/access"
+	"passerelle/internal/apperr"
+	"passerelle/internal/capacity"
+	"passerelle/internal/export"
+	"passerelle/internal/org"
+)
+
+// The territory's board: places by structure type and week, for the ASE
+// and the steering of a département, with its settings.
+
+type capTerritoryPage struct {
+	Query       url.Values
+	T           capacity.Territory
+	Settings    capacity.Settings
+	CanSettings bool
+	Form        Form
+}
+
+// territoryArgs reads département, first week and number of weeks.
+func territoryArgs(r *http.Request) (dep string, start capacity.Day, weeks int) {
+	q := r.URL.Query()
+	dep = strings.ToUpper(strings.TrimSpace(q.Get("departement")))
+	if dep == "" {
+		dep = actorDepartement(r)
+	}
+	weeks, _ = strconv.Atoi(q.Get("semaines"))
+	return dep, capacity.Day(strings.TrimSpace(q.Get("semaine"))), weeks
+}
+
+func (s *Server) capTerritoryData(r *http.Request) (capTerritoryPage, error) {
+	dep, start, weeks := territoryArgs(r)
+	if dep == "" {
+		return capTerritoryPage{}, apperr.New(apperr.Forbidden, "Le tableau d'un territoire est réservé à l'ASE et au pilotage du département.")
+	}
+	t, err := s.Capacity.Territory(r.Context(), dep, start, weeks)
+	if err != nil {
+		return capTerritoryPage{}, err
+	}
+	st, err := s.Capacity.Settings(r.Context(), dep)
+	if err != nil {
+		return capTerritoryPage{}, err
+	}
+	p := capTerritoryPage{Query: r.URL.Query(), T: t, Settings: st,
+		CanSettings: access.Can(access.ActorFrom(r.Context()), access.ActionUpdate, access.Resource{Type: access.ResCapacityBoard, Departement: dep})}
+	p.Form = Form{Values: settingsValues(st)}
+	return p, nil
+}
+
+func settingsValues(st capacity.Settings) url.Values {
+	v := url.Values{"hold_hours": {strconv.Itoa(st.HoldHours)}}
+	for _, k := range capacity.Kinds {
+		v.Set("stale_days."+string(k.Kind), strconv.Itoa(st.StaleDays[k.Kind]))
+	}
+	return v
+}
+
+func (s *Server) capTerritory(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.capTerritoryData(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "cap_territory", "Places du territoire", p)
+	return nil
+}
+
+func (s *Server) capSettingsSave(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	dep := strings.ToUpper(strings.TrimSpace(r.PostForm.Get("departement")))
+	st := capacity.Settings{StaleDays: map[capacity.Kind]int{}}
+	bad := map[string]string{}
+	num := func(name string) int {
+		n, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get(name)))
+		if err != nil {
+			bad[name] = "Indiquez un nombre entier."
+		}
+		return n
+	}
+	for _, k := range capacity.Kinds {
+		st.StaleDays[k.Kind] = num("stale_days." + string(k.Kind))
+	}
+	st.HoldHours = num("hold_hours")
+	var err error
+	if len(bad) == 0 {
+		if err = s.Capacity.SaveSettings(r.Context(), dep, st); err == nil {
+			s.flash(r, "Réglages enregistrés pour le département "+dep+".")
+			http.Redirect(w, r, "/disponibilites/territoire?departement="+url.QueryEscape(dep), http.StatusSeeOther)
+			return nil
+		}
+	} else {
+		err = &apperr.Error{Code: apperr.Invalid, Message: "Les réglages n'ont pas été enregistrés : corrigez les champs signalés.", Fields: bad}
+	}
+	e, invalid := asInvalid(err)
+	if !invalid {
+		return err
+	}
+	q := r.URL.Query()
+	q.Set("departement", dep)
+	r.URL.RawQuery = q.Encode()
+	p, perr := s.capTerritoryData(r)
+	if perr != nil {
+		return perr
+	}
+	p.Form = Form{Values: r.PostForm, Errors: e.Fields, Message: e.Message}
+	s.render(w, r, http.StatusUnprocessableEntity, "cap_territory", "Places du territoire", p)
+	return nil
+}
+
+// capTerritoryExport sends the territory's board as CSV or XLSX, audited.
+func (s *Server) capTerritoryExport(format string) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		dep, start, weeks := territoryArgs(r)
+		t, err := s.Capacity.Territory(r.Context(), dep, start, weeks)
+		if err != nil {
+			return err
+		}
+		if err := s.Capacity.AuditExport(r.Context(), dep, format); err != nil {
+			return err
+		}
+		tb := territoryTable(t)
+		name := export.Filename("places-"+dep, format, time.Now())
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
+		w.Header().Set("Cache-Control", "no-store")
+		if format == "csv" {
+			w.Header().Set("Content-Type", export.ContentTypeCSV)
+			return export.WriteCSV(w, tb)
+		}
+		w.Header().Set("Content-Type", export.ContentTypeXLSX)
+		return export.WriteXLSX(w, tb)
+	}
+}
+
+// territoryTable has one row per structure type and week.
+func territoryTable(t capacity.Territory) export.Table {
+	tb := export.Table{Title: "Places " + t.Departement, Columns: []string{"Département", "Type de structure", "Semaine du",
+		"Libres", "Réservées (conventions)", "En option", "Réservées (confirmées)", "À confirmer (périmées)"}}
+	rows := append(append([]capacity.TerritoryRow{}, t.Rows...), t.Total)
+	for _, row := range rows {
+		label := org.StructureTypeLabel(row.Type)
+		if row.Type == "" {
+			label = "Total"
+		}
+		for i, c := range row.Weeks {
+			tb.Rows = append(tb.Rows, []any{t.Departement, label, t.Weeks[i].Time(), c.Available, c.Reserved, c.Held, c.Booked, c.Stale})
+		}
+	}
+	return tb
+}
