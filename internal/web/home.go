@@ -6,12 +6,14 @@ import (
 
 	"passerelle/internal/access"
 	"passerelle/internal/auth"
+	"passerelle/internal/capacity"
 	"passerelle/internal/directory"
 	"passerelle/internal/org"
 )
 
 type homePage struct {
 	Actor          access.Actor
+	CanHold        bool // may put options on places (ASE referents, directors)
 	Structures     int
 	Organisations  int
 	Accounts       int
@@ -27,6 +29,9 @@ type homeEntry struct {
 	S       directory.Structure
 	Stale   bool
 	CanEdit bool
+	// CanDeclare: the account keeps the structure's capacity figures (its
+	// directors, and its foster carers for their relay stays).
+	CanDeclare bool
 }
 
 // home greets the account with what its roles open. Counts come from the
@@ -34,7 +39,7 @@ type homeEntry struct {
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	actor := access.ActorFrom(ctx)
-	p := homePage{Actor: actor}
+	p := homePage{Actor: actor, CanHold: access.Can(actor, access.ActionCreate, access.Resource{Type: access.ResHold})}
 	for _, m := range actor.Memberships {
 		if m.Departement != "" {
 			p.Departement = m.Departement
@@ -65,7 +70,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.Entries = append(p.Entries, homeEntry{S: st, Stale: st.Stale(time.Now()),
-			CanEdit: access.Can(actor, access.ActionUpdate, st.Resource())})
+			CanEdit: access.Can(actor, access.ActionUpdate, st.Resource()),
+			CanDeclare: access.Can(actor, access.ActionUpdate, capacity.Availability{StructureID: st.ID}.Resource(st.Departement)) ||
+				actor.HasIn(access.RoleFosterCarer, st.ID)})
 	}
 	acc, err := s.Auth.GetAccount(ctx, actor.AccountID)
 	if err != nil {

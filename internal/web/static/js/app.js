@@ -3,6 +3,19 @@ document.addEventListener("DOMContentLoaded", function () {
   // Bring keyboard and screen-reader users to the error summary of a form.
   var summary = document.getElementById("form-errors");
   if (summary) { summary.focus(); }
+  // Steppers: − and + buttons beside a number input (the input works alone).
+  document.querySelectorAll("button.step[data-target]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var input = document.getElementById(b.getAttribute("data-target"));
+      if (!input) { return; }
+      var v = parseInt(input.value, 10);
+      if (isNaN(v)) { v = 0; }
+      v += parseInt(b.getAttribute("data-step"), 10);
+      var lo = parseInt(input.getAttribute("min") || "0", 10), hi = parseInt(input.getAttribute("max") || "500", 10);
+      input.value = String(Math.min(hi, Math.max(lo, v)));
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  });
   // Ask before destructive actions marked data-confirm.
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
     f.addEventListener("submit", function (e) {
