@@ -208,4 +208,3 @@ func TestCapacityAPILastPlaceUnderFire(t *testing.T) {
 		}
 	})
 }
-
