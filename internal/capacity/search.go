@@ -74,20 +74,7 @@ func NormalizeQuery(q Query, today Day) (Query, error) {
 		_, ok := geo.DepartementByCode(q.Departement)
 		v.Check(ok, "departement", "Département inconnu.")
 	}
-	if q.Near != "" {
-		c, ok := geo.CommuneByCode(strings.ToUpper(strings.TrimSpace(q.Near)))
-		v.Check(ok, "pres_de", "Commune introuvable : choisissez-la dans la liste proposée.")
-		q.Near = c.Code
-		if q.Within == 0 {
-			q.Within = 45
-		}
-	}
-	switch {
-	case q.Within != 0 && q.Near == "" && !v.Has("pres_de"):
-		v.Add("pres_de", "Indiquez la commune à partir de laquelle compter le temps de trajet.")
-	case q.Within != 0 && (q.Within < directory.MinMinutes || q.Within > directory.MaxMinutes):
-		v.Add("minutes", fmt.Sprintf("Un temps de trajet entre %d et %d minutes.", directory.MinMinutes, directory.MaxMinutes))
-	}
+	q.Near, q.Within = directory.NormalizeNear(&v, q.Near, q.Within)
 	if q.Limit <= 0 || q.Limit > directory.MaxLimit {
 		q.Limit = directory.DefaultLimit
 	}

@@ -86,25 +86,33 @@ func NormalizeQuery(q Query) (Query, error) {
 	if q.Public == "mixed" {
 		q.Public = ""
 	}
-	if q.Near != "" {
-		c, ok := geo.CommuneByCode(strings.ToUpper(strings.TrimSpace(q.Near)))
-		v.Check(ok, "pres_de", "Commune introuvable : choisissez-la dans la liste proposée.")
-		q.Near = c.Code
-		if q.Within == 0 {
-			q.Within = 45
-		}
-	}
-	switch {
-	case q.Within != 0 && q.Near == "" && !v.Has("pres_de"):
-		v.Add("pres_de", "Indiquez la commune à partir de laquelle compter le temps de trajet.")
-	case q.Within != 0 && (q.Within < MinMinutes || q.Within > MaxMinutes):
-		v.Add("minutes", fmt.Sprintf("Un temps de trajet entre %d et %d minutes.", MinMinutes, MaxMinutes))
-	}
+	q.Near, q.Within = NormalizeNear(&v, q.Near, q.Within)
 	if q.Limit <= 0 {
 		q.Limit = DefaultLimit
 	}
 	q.Offset = max(q.Offset, 0)
 	return q, v.Err()
+}
+
+// NormalizeNear checks "within minutes of commune near" (parameters
+// pres_de and minutes), shared by every search by travel time: the
+// commune's INSEE code, and 45 minutes when a commune comes alone.
+func NormalizeNear(v *apperr.Validation, near string, within int) (string, int) {
+	if near != "" {
+		c, ok := geo.CommuneByCode(strings.ToUpper(strings.TrimSpace(near)))
+		v.Check(ok, "pres_de", "Commune introuvable : choisissez-la dans la liste proposée.")
+		near = c.Code
+		if within == 0 {
+			within = 45
+		}
+	}
+	switch {
+	case within != 0 && near == "" && !v.Has("pres_de"):
+		v.Add("pres_de", "Indiquez la commune à partir de laquelle compter le temps de trajet.")
+	case within != 0 && (within < MinMinutes || within > MaxMinutes):
+		v.Add("minutes", fmt.Sprintf("Un temps de trajet entre %d et %d minutes.", MinMinutes, MaxMinutes))
+	}
+	return near, within
 }
 
 // offerFilter is the offer part of a query.

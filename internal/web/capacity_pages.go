@@ -100,25 +100,7 @@ func capQuery(q url.Values) (capacity.Query, map[string]string) {
 	errs := map[string]string{}
 	cq := capacity.Query{From: capacity.Day(strings.TrimSpace(q.Get("du"))), To: capacity.Day(strings.TrimSpace(q.Get("au"))),
 		Kind: capacity.Kind(q.Get("nature")), Public: q.Get("public"), Modality: q.Get("modalite"), Departement: q.Get("departement")}
-	if age, ok := directory.ParseAge(q.Get("age")); ok {
-		cq.Age = age
-	} else {
-		errs["age"] = "Indiquez l'âge en années, par exemple 9."
-	}
-	if m := strings.TrimSpace(q.Get("minutes")); m != "" {
-		n, err := strconv.Atoi(m)
-		if err != nil {
-			errs["minutes"] = "Indiquez un nombre de minutes, par exemple 45."
-		}
-		cq.Within = n
-	}
-	if near := strings.TrimSpace(q.Get("pres_de")); near != "" {
-		code, ok := resolveCommune(near)
-		if !ok {
-			errs["pres_de"] = "Commune introuvable : choisissez-la dans la liste proposée."
-		}
-		cq.Near = code
-	}
+	cq.Age, cq.Near, cq.Within = childAndPlace(q, errs)
 	return cq, errs
 }
 

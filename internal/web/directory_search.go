@@ -40,9 +40,15 @@ func dirQuery(q url.Values) (directory.Query, map[string]string) {
 			dq.Types = append(dq.Types, t)
 		}
 	}
-	if age, ok := directory.ParseAge(q.Get("age")); ok {
-		dq.Age = age
-	} else {
+	dq.Age, dq.Near, dq.Within = childAndPlace(q, errs)
+	return dq, errs
+}
+
+// childAndPlace reads the parameters a search for a child shares: age,
+// pres_de (a commune's name or code) and minutes.
+func childAndPlace(q url.Values, errs map[string]string) (age *int, near string, within int) {
+	age, ok := directory.ParseAge(q.Get("age"))
+	if !ok {
 		errs["age"] = "Indiquez l'âge en années, par exemple 9."
 	}
 	if m := strings.TrimSpace(q.Get("minutes")); m != "" {
@@ -50,16 +56,16 @@ func dirQuery(q url.Values) (directory.Query, map[string]string) {
 		if err != nil {
 			errs["minutes"] = "Indiquez un nombre de minutes, par exemple 45."
 		}
-		dq.Within = n
+		within = n
 	}
-	if near := strings.TrimSpace(q.Get("pres_de")); near != "" {
-		code, ok := resolveCommune(near)
+	if raw := strings.TrimSpace(q.Get("pres_de")); raw != "" {
+		code, ok := resolveCommune(raw)
 		if !ok {
 			errs["pres_de"] = "Commune introuvable : choisissez-la dans la liste proposée."
 		}
-		dq.Near = code
+		near = code
 	}
-	return dq, errs
+	return age, near, within
 }
 
 func (s *Server) dirSearch(w http.ResponseWriter, r *http.Request) error {
