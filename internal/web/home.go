@@ -30,8 +30,10 @@ type homeEntry struct {
 	Stale   bool
 	CanEdit bool
 	// CanDeclare: the account keeps the structure's capacity figures (its
-	// directors, and its foster carers for their relay stays).
-	CanDeclare bool
+	// directors, and its foster carers for their relay stays); Figures
+	// counts those figures and StaleFigures those to confirm.
+	CanDeclare            bool
+	Figures, StaleFigures int
 }
 
 // home greets the account with what its roles open. Counts come from the
@@ -69,10 +71,16 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		p.Entries = append(p.Entries, homeEntry{S: st, Stale: st.Stale(time.Now()),
+		e := homeEntry{S: st, Stale: st.Stale(time.Now()),
 			CanEdit: access.Can(actor, access.ActionUpdate, st.Resource()),
 			CanDeclare: access.Can(actor, access.ActionUpdate, capacity.Availability{StructureID: st.ID}.Resource(st.Departement)) ||
-				actor.HasIn(access.RoleFosterCarer, st.ID)})
+				actor.HasIn(access.RoleFosterCarer, st.ID)}
+		if e.CanDeclare {
+			if e.Figures, e.StaleFigures, err = s.capFreshness(ctx, st); err != nil {
+				return err
+			}
+		}
+		p.Entries = append(p.Entries, e)
 	}
 	acc, err := s.Auth.GetAccount(ctx, actor.AccountID)
 	if err != nil {
