@@ -104,7 +104,7 @@ var rules = []Rule{
 	{ResAvailability, ActionViewHistory, "administrators, directors of the structure, steering of its département", anyOf(admin, directorOfOne, steeringOfTerritory)},
 
 	{ResHold, ActionCreate, "administrators, ASE referents, directors of a structure", anyOf(admin, holdsRole(RoleASEReferent, RoleDirector))},
-	{ResHold, ActionView, "administrators, members of the holder's organisation, members of the structure providing the place", anyOf(admin, memberOfOne, memberOfProvider)},
+	{ResHold, ActionView, "administrators, professionals of the holder's organisation, professionals of the structure providing the place", anyOf(admin, staffOfOne, staffOfProvider)},
 	{ResHold, ActionConfirm, "administrators, the holder, ASE referents and directors of the holder's organisation", anyOf(admin, holderSide)},
 	{ResHold, ActionCancel, "administrators, the holder, ASE referents and directors of the holder's organisation, directors of the structure providing the place", anyOf(admin, holderSide, directorOfProvider)},
 
@@ -224,8 +224,19 @@ func holdsRole(roles ...Role) func(Actor, Resource) bool {
 	return func(a Actor, _ Resource) bool { return slices.ContainsFunc(roles, a.Has) }
 }
 
-func memberOfProvider(a Actor, r Resource) bool {
-	return r.ProviderID != "" && a.MemberOf(r.ProviderID)
+// staffOfOne: a member of one of the record's organisations other than as a
+// parent: a parent's membership, held in the ASE service that follows the
+// child, opens nothing of the service's work.
+func staffOfOne(a Actor, r Resource) bool {
+	return slices.ContainsFunc(r.OrganisationIDs, a.staffOf)
+}
+
+func staffOfProvider(a Actor, r Resource) bool {
+	return r.ProviderID != "" && a.staffOf(r.ProviderID)
+}
+
+func (a Actor) staffOf(orgID string) bool {
+	return slices.ContainsFunc(a.Memberships, func(m Membership) bool { return m.OrganisationID == orgID && m.Role != RoleParent })
 }
 
 func directorOfProvider(a Actor, r Resource) bool {
@@ -270,7 +281,8 @@ func allOf(ids []string, f func(string) bool) bool {
 
 // HoldScope returns the SQL condition limiting a list of holds to those the
 // actor may see (the ResHold view rule): the holds of their organisations
-// and the holds on the places of their structures.
+// and the holds on the places of their structures, parents' memberships
+// aside.
 func HoldScope(a Actor, holderOrgColumn, structureColumn string, args *db.Args) string {
 	switch {
 	case a.IsAdmin() || a.System:
@@ -278,9 +290,12 @@ func HoldScope(a Actor, holderOrgColumn, structureColumn string, args *db.Args) 
 	case a.Authenticated():
 		var orgs []string
 		for _, m := range a.Memberships {
-			if !slices.Contains(orgs, m.OrganisationID) {
+			if m.Role != RoleParent && !slices.Contains(orgs, m.OrganisationID) {
 				orgs = append(orgs, m.OrganisationID)
 			}
+		}
+		if len(orgs) == 0 {
+			return "FALSE"
 		}
 		list := db.List(args, orgs)
 		return fmt.Sprintf("(%s IN (%s) OR %s IN (%s))", holderOrgColumn, list, structureColumn, list)

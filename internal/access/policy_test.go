@@ -19,14 +19,16 @@ func actorWith(id string, role access.Role, org string) access.Actor {
 
 // actors are every role in the record's organisation and in another one.
 var actors = map[string]access.Actor{
-	"anonymous":           {},
-	"admin":               actorWith("admin", access.RoleAdmin, "platform"),
-	"director of A":       actorWith("dirA", access.RoleDirector, orgA),
-	"director of B":       actorWith("dirB", access.RoleDirector, orgB),
-	"educator of A":       actorWith("eduA", access.RoleEducator, orgA),
-	"referent":            actorWith("ref", access.RoleASEReferent, "ase"),
-	"steering":            actorWith("pil", access.RoleSteering, "ase"),
-	"parent":              actorWith("par", access.RoleParent, "family"),
+	"anonymous":     {},
+	"admin":         actorWith("admin", access.RoleAdmin, "platform"),
+	"director of A": actorWith("dirA", access.RoleDirector, orgA),
+	"director of B": actorWith("dirB", access.RoleDirector, orgB),
+	"educator of A": actorWith("eduA", access.RoleEducator, orgA),
+	"referent":      actorWith("ref", access.RoleASEReferent, "ase"),
+	"steering":      actorWith("pil", access.RoleSteering, "ase"),
+	"parent":        actorWith("par", access.RoleParent, "family"),
+	// A parent's membership is held in the ASE service that follows the child.
+	"parent in the ASE":   actorWith("parASE", access.RoleParent, "ase"),
 	"mobile team":         actorWith("emr", access.RoleMobileTeam, orgB),
 	"foster carer":        actorWith("af", access.RoleFosterCarer, orgB),
 	"system":              access.SystemActor,

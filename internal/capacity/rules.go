@@ -192,7 +192,7 @@ func NormalizeDeclaration(d Declaration, today Day) (Declaration, error) {
 	if d.From < today {
 		d.From = today // a period already begun counts from today
 	}
-	if d.To < d.From {
+	if d.To < d.From && !v.Has("from") && !v.Has("to") {
 		v.Add("to", "La date de fin précède la date de début (ou est passée).")
 	}
 	if d.Weekdays == 0 {

@@ -157,7 +157,10 @@ func invalidField(field, msg string) error {
 type Change struct {
 	ID       string
 	Free     int
-	From, To Day
+	From, To Day // From "": as declared
+	// KeepFree leaves the places as they are (Free is ignored): a change of
+	// period alone must not give back a place held meanwhile.
+	KeepFree bool
 }
 
 // Save applies the changes to declarations of one structure and confirms
@@ -173,6 +176,7 @@ func (s *Service) Save(ctx context.Context, structureID string, changes []Change
 			cur  Availability
 			dep  string
 			next Declaration
+			keep bool
 		}
 		var steps []step
 		for _, c := range changes {
@@ -191,6 +195,9 @@ func (s *Service) Save(ctx context.Context, structureID string, changes []Change
 			if d.From == "" {
 				d.From = cur.From
 			}
+			if c.KeepFree {
+				d.Places = cur.Free()
+			}
 			d, err = NormalizeDeclaration(d, DayOf(tx.Now))
 			if err != nil {
 				if e, ok := apperr.As(err); ok {
@@ -200,7 +207,7 @@ func (s *Service) Save(ctx context.Context, structureID string, changes []Change
 				}
 				continue
 			}
-			steps = append(steps, step{cur, dep, d})
+			steps = append(steps, step{cur, dep, d, c.KeepFree})
 		}
 		if err := v.ErrSaying("Rien n'a été enregistré : corrigez les chiffres signalés."); err != nil {
 			return err
@@ -216,10 +223,11 @@ func (s *Service) Save(ctx context.Context, structureID string, changes []Change
 			}
 			changed++
 			// places = free + taken, computed by the database so that a
-			// hold taken meanwhile stays counted.
-			if _, err := tx.ExecContext(ctx, `UPDATE availabilities SET places = taken + $1, starts_on = $2, ends_on = $3,
-				confirmed_at = $4, confirmed_by = $5, updated_at = $4 WHERE id = $6`,
-				st.next.Places, string(st.next.From), string(st.next.To), tx.Now, actorName(actor), st.cur.ID); err != nil {
+			// hold taken meanwhile stays counted; kept as they are when
+			// only the period changes.
+			if _, err := tx.ExecContext(ctx, `UPDATE availabilities SET places = CASE WHEN $7 THEN places ELSE taken + $1 END,
+				starts_on = $2, ends_on = $3, confirmed_at = $4, confirmed_by = $5, updated_at = $4 WHERE id = $6`,
+				st.next.Places, string(st.next.From), string(st.next.To), tx.Now, actorName(actor), st.cur.ID, st.keep); err != nil {
 				return fmt.Errorf("update availability: %w", err)
 			}
 			a, _, err := loadAvail(ctx, tx, st.cur.ID)

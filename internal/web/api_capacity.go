@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,7 +10,9 @@ import (
 
 	"passerelle/internal/apperr"
 	"passerelle/internal/capacity"
+	"passerelle/internal/db"
 	"passerelle/internal/directory"
+	"passerelle/internal/geo"
 )
 
 // capacityAPIRoutes registers the capacity board's API: declare, search,
@@ -89,8 +92,9 @@ type availabilityResultJSON struct {
 	Minutes       *int   `json:"minutes,omitempty"`
 }
 
-// capAPIQuery reads a search with the page's parameter names.
-func capAPIQuery(q url.Values) (capacity.Query, error) {
+// capAPIQuery reads a search with the page's parameter names; every
+// criterion at fault is named at once, with today as the service sees it.
+func capAPIQuery(q url.Values, today capacity.Day) (capacity.Query, error) {
 	var v apperr.Validation
 	limit, offset, err := listParams(q, directory.DefaultLimit, directory.MaxLimit)
 	addInvalidFields(&v, err)
@@ -106,7 +110,7 @@ func capAPIQuery(q url.Values) (capacity.Query, error) {
 		cq.Within = n
 	}
 	if v.Err() != nil {
-		_, err := capacity.NormalizeQuery(cq, capacity.DayOf(time.Now()))
+		_, err := capacity.NormalizeQuery(cq, today)
 		addInvalidFields(&v, err)
 	}
 	return cq, v.ErrSaying("La recherche est à corriger.")
@@ -116,7 +120,7 @@ func (s *Server) apiAvailabilitySearch(w http.ResponseWriter, r *http.Request) e
 	if _, err := requireActor(r); err != nil {
 		return err
 	}
-	cq, err := capAPIQuery(r.URL.Query())
+	cq, err := capAPIQuery(r.URL.Query(), capacity.DayOf(db.Now(s.DB.Clock)))
 	if err != nil {
 		return err
 	}
@@ -211,10 +215,12 @@ func (s *Server) apiAvailabilityDeclare(w http.ResponseWriter, r *http.Request) 
 	return writeSavedPart(w, true, "/api/v1/availability/"+a.ID, toAvailabilityJSON(a))
 }
 
+// availabilityPatchJSON: absent fields stay as they are; "to" null (or "")
+// reopens the end, until further notice.
 type availabilityPatchJSON struct {
-	Free *int    `json:"free"`
-	From *string `json:"from"`
-	To   *string `json:"to"`
+	Free *int            `json:"free"`
+	From *string         `json:"from"`
+	To   json.RawMessage `json:"to"`
 }
 
 // apiAvailabilityUpdate changes the free places or the period of one
@@ -231,21 +237,30 @@ func (s *Server) apiAvailabilityUpdate(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	c := capacity.Change{ID: cur.ID, Free: cur.Free(), From: cur.From, To: cur.To}
+	// Free places and start not given are read again by the service, in its
+	// transaction: a hold taken meanwhile is not given back.
+	c := capacity.Change{ID: cur.ID, To: cur.To, KeepFree: b.Free == nil}
 	if b.Free != nil {
 		c.Free = *b.Free
 	}
 	if b.From != nil {
-		c.From = capacity.Day(*b.From)
+		c.From = capacity.Day(*b.From) // "": as declared
 	}
-	if b.To != nil {
-		c.To = capacity.Day(*b.To)
-	} else if cur.To.Open() {
-		c.To = ""
+	switch to := string(b.To); {
+	case to == "":
+	case to == "null":
+		c.To = capacity.Forever
+	default:
+		var day string
+		if json.Unmarshal(b.To, &day) != nil {
+			return &apperr.Error{Code: apperr.Invalid, Message: "Certaines informations sont à corriger.",
+				Fields: map[string]string{"to": "Type incorrect : une chaîne de caractères (AAAA-MM-JJ) ou null attendu."}}
+		}
+		c.To = capacity.Day(day) // "": until further notice
 	}
 	if _, err := s.Capacity.Save(r.Context(), cur.StructureID, []capacity.Change{c}); err != nil {
 		if e, ok := asInvalid(err); ok {
-			// The service names fields "free.ID" for its pages: plain here.
+			// The service names fields "places.ID" for its pages: plain here.
 			fields := map[string]string{}
 			for k, m := range e.Fields {
 				k, _, _ = strings.Cut(k, ".")
@@ -497,11 +512,28 @@ type settingsJSON struct {
 	HoldHours   int            `json:"hold_hours"`
 }
 
+// settingsDepartement is the département of the settings asked: the one
+// given, or the actor's.
+func settingsDepartement(r *http.Request) (string, error) {
+	dep, _, _ := territoryArgs(r)
+	msg := "Indiquez le département."
+	if dep != "" {
+		if _, ok := geo.DepartementByCode(dep); ok {
+			return dep, nil
+		}
+		msg = "Département inconnu."
+	}
+	return "", &apperr.Error{Code: apperr.Invalid, Message: "La requête est à corriger.", Fields: map[string]string{"departement": msg}}
+}
+
 func (s *Server) apiSettingsGet(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireActor(r); err != nil {
 		return err
 	}
-	dep, _, _ := territoryArgs(r)
+	dep, err := settingsDepartement(r)
+	if err != nil {
+		return err
+	}
 	st, err := s.Capacity.Settings(r.Context(), dep)
 	if err != nil {
 		return err
@@ -522,21 +554,32 @@ func (s *Server) apiSettingsPut(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireActor(r); err != nil {
 		return err
 	}
+	dep, err := settingsDepartement(r)
+	if err != nil {
+		return err
+	}
 	var b settingsInputJSON
 	if err := decodeJSON(r, &b); err != nil {
 		return err
 	}
-	dep, _, _ := territoryArgs(r)
 	st := capacity.Settings{StaleDays: map[capacity.Kind]int{}, HoldHours: b.HoldHours}
 	var v apperr.Validation
 	for k, n := range b.StaleDays {
-		v.Check(capacity.Kind(k).Valid(), "stale_days."+k, "Nature inconnue.")
+		v.Check(capacity.Kind(k).Valid(), "stale_days/"+k, "Nature inconnue.")
 		st.StaleDays[capacity.Kind(k)] = n
 	}
 	if err := v.ErrSaying("Les réglages n'ont pas été enregistrés : corrigez les champs signalés."); err != nil {
 		return err
 	}
 	if err := s.Capacity.SaveSettings(r.Context(), dep, st); err != nil {
+		// The service names "stale_days.respite": a JSON pointer here.
+		if e, ok := asInvalid(err); ok {
+			fields := map[string]string{}
+			for k, m := range e.Fields {
+				fields[strings.Replace(k, ".", "/", 1)] = m
+			}
+			return &apperr.Error{Code: apperr.Invalid, Message: e.Message, Fields: fields}
+		}
 		return err
 	}
 	return s.apiSettingsGet(w, r)
