@@ -31,7 +31,7 @@ func shot(t *testing.T, ctx context.Context, name string) {
 // The journey of the board: the DITEP's director declares a respite place
 // from her phone; the referent finds it by dates, age and travel time,
 // holds it and confirms it; the place is gone for everyone else.
-func TestRespiteDeclaredFoundHeldBooked(t *testing.T) {
+func TestCapacityRespiteDeclaredFoundHeldBooked(t *testing.T) {
 	chromium(t)
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		base := startServer(t, d)
@@ -71,9 +71,26 @@ func TestRespiteDeclaredFoundHeldBooked(t *testing.T) {
 
 		desk := browser(t, 1366, 900)
 		login(t, desk, base, "referent")
-		search := base + "/disponibilites?du=" + string(from.AddDays(1)) + "&au=" + string(from.AddDays(2)) +
-			"&nature=respite&age=9&pres_de=42218&minutes=60"
-		do(t, desk, chromedp.Navigate(search), chromedp.WaitVisible(chromedp.CSS(`#t-res`)))
+		// The referent fills the form as a person does, the commune picked
+		// from its suggestions.
+		do(t, desk, chromedp.Navigate(base+"/disponibilites"), chromedp.WaitVisible(chromedp.CSS(`#f-du`)),
+			chromedp.SetValue(chromedp.CSS(`#f-du`), string(from.AddDays(1))),
+			chromedp.SetValue(chromedp.CSS(`#f-au`), string(from.AddDays(2))),
+			chromedp.SetValue(chromedp.CSS(`#f-nature`), "respite"),
+			chromedp.SendKeys(chromedp.CSS(`#f-age`), "9"),
+			chromedp.SendKeys(chromedp.CSS(`#f-pres_de`), "st etienne"))
+		if _, err := chromedp.Run(desk, chromedp.Poll[bool](`document.querySelectorAll("#communes option").length > 0`)); err != nil {
+			t.Fatalf("no commune suggestions: %v", err)
+		}
+		do(t, desk, chromedp.SetValue(chromedp.CSS(`#f-pres_de`), "Saint-Étienne (42218)"),
+			chromedp.SetValue(chromedp.CSS(`#f-minutes`), "60"),
+			chromedp.Click(chromedp.CSS(`form[role=search] button[type=submit]`)),
+			// The empty form already lists everything: wait for the results near the commune.
+			chromedp.WaitVisible(chromedp.Search(`//h2[@id="t-res"][contains(., "Saint-Étienne")]`)))
+		search, err := chromedp.Run(desk, chromedp.Location())
+		if err != nil || !strings.Contains(search, "pres_de=Saint") || !strings.Contains(search, "age=9") {
+			t.Fatalf("the search is not in its URL: %s %v", search, err)
+		}
 		shot(t, desk, string(d.Dialect)+"-desktop-search")
 		ditep := `//ul[@class="cap-results"]/li[.//a[contains(., "DITEP Le Gier")]]`
 		if got := text(t, desk, `.cap-results`); !strings.Contains(got, "DITEP Le Gier") || !strings.Contains(got, "1 place libre") {

@@ -129,7 +129,10 @@ func (s *Server) capSearch(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusUnprocessableEntity
 	}
 	if c, ok := geo.CommuneByCode(cq.Near); ok {
+		// The field shows the commune as its suggestions do, even when a
+		// shared link gave only its code.
 		p.Near = c.Name
+		q.Set("pres_de", c.Name+" ("+c.Code+")")
 	}
 	s.render(w, r, status, "cap_search", "Disponibilités", p)
 	return nil
@@ -151,6 +154,23 @@ type capOffer struct {
 	O       directory.Offer
 	Figures []capFigure
 	Kinds   []capacity.KindInfo // kinds the actor may declare on it
+	// Kind is the one the "add" form proposes first: the offer's own.
+	Kind capacity.Kind
+}
+
+// kindOfModality is the kind an offer of the modality most often declares.
+func kindOfModality(m string) capacity.Kind {
+	switch m {
+	case "respite":
+		return capacity.KindRespite
+	case "emergency":
+		return capacity.KindEmergency
+	case "sequential":
+		return capacity.KindSequential
+	case "foster":
+		return capacity.KindRelay
+	}
+	return capacity.KindPermanent
 }
 
 type capFigure struct {
@@ -186,7 +206,7 @@ func (s *Server) capBoardData(r *http.Request) (capBoardPage, error) {
 		if !o.Active || (carer && o.Modality != "foster") {
 			continue
 		}
-		co := capOffer{O: o}
+		co := capOffer{O: o, Kind: kindOfModality(o.Modality)}
 		for _, k := range capacity.Kinds {
 			if k.Kind == capacity.KindRelay && (o.Modality != "foster" || !carer) {
 				continue
@@ -206,6 +226,7 @@ func (s *Server) capBoardData(r *http.Request) (capBoardPage, error) {
 			}
 			co.Figures = append(co.Figures, f)
 			p.Form.Values.Set("free."+a.ID, strconv.Itoa(a.Free()))
+			p.Form.Values.Set("was."+a.ID, strconv.Itoa(a.Free()))
 			p.Form.Values.Set("from."+a.ID, string(max(a.From, capacity.DayOf(now))))
 			if !a.To.Open() {
 				p.Form.Values.Set("to."+a.ID, string(a.To))
@@ -239,13 +260,20 @@ func (s *Server) capBoardSave(w http.ResponseWriter, r *http.Request) error {
 	for _, o := range p.Offers {
 		for _, f := range o.Figures {
 			id := f.A.ID
+			if _, shown := r.PostForm["free."+id]; !shown {
+				continue // declared since the page was loaded: not looked at
+			}
 			raw := strings.TrimSpace(r.PostForm.Get("free." + id))
 			n, err := strconv.Atoi(raw)
 			if err != nil {
 				bad["places."+id] = "Indiquez un nombre de places, par exemple 2."
 			}
-			changes = append(changes, capacity.Change{ID: id, Free: n, From: capacity.Day(strings.TrimSpace(r.PostForm.Get("from." + id))),
-				To: capacity.Day(strings.TrimSpace(r.PostForm.Get("to." + id)))})
+			// A figure left as the page showed it keeps its places: a
+			// hold taken since then must not come back as a free place.
+			keep := raw == strings.TrimSpace(r.PostForm.Get("was."+id))
+			changes = append(changes, capacity.Change{ID: id, Free: n, KeepFree: keep,
+				From: capacity.Day(strings.TrimSpace(r.PostForm.Get("from." + id))),
+				To:   capacity.Day(strings.TrimSpace(r.PostForm.Get("to." + id)))})
 		}
 	}
 	if len(bad) == 0 {
@@ -415,8 +443,9 @@ func (s *Server) capHold(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in := capacity.HoldInput{RequestRef: r.PostForm.Get("request_ref"), Note: r.PostForm.Get("note")}
-	n, perr := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("places")))
-	if perr != nil {
+	raw := strings.TrimSpace(r.PostForm.Get("places"))
+	n, perr := strconv.Atoi(raw)
+	if perr != nil && raw != "" { // empty: one place
 		p.Form = Form{Values: r.PostForm, Errors: map[string]string{"places": "Indiquez un nombre de places, par exemple 1."},
 			Message: "L'option n'a pas été posée : corrigez les champs signalés."}
 		s.render(w, r, http.StatusUnprocessableEntity, "cap_hold", "Poser une option", p)

@@ -9,6 +9,7 @@ import (
 	"passerelle/internal/capacity"
 	"passerelle/internal/db"
 	"passerelle/internal/db/dbtest"
+	"passerelle/internal/demo"
 )
 
 // Who reaches the board's pages, and what a refused or failed form keeps.
@@ -95,3 +96,89 @@ func TestCapacityPages(t *testing.T) {
 		}
 	})
 }
+
+// A figure declared from the structure's page is found by the referent
+// with its freshness, and holdable only by those who may hold; a foster
+// carer keeps their own relay stays only.
+func TestCapacityPagesDeclareAndFind(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ids := e.capIDs()
+		dir := e.login(ditepDirector)
+		resp, body := e.postForm(dir, "/disponibilites/offres/"+ids["{ditep_respite}"]+"/nouvelle", url.Values{
+			"structure": {ids["{ditep}"]}, "kind": {"respite"}, "places": {"2"}, "from": {ids["{d10}"]}, "to": {ids["{d12}"]}})
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/disponibilites/structures/"+ids["{ditep}"] {
+			t.Fatalf("declare: %d %s", resp.StatusCode, excerpt(body))
+		}
+
+		search := "/disponibilites?du=" + ids["{d10}"] + "&au=" + ids["{d12}"] + "&nature=respite&age=9&pres_de=Saint-%C3%89tienne&minutes=60"
+		resp, body = e.get(e.login(referent), search)
+		mustContain(t, resp, body, http.StatusOK, "DITEP Le Gier", "2 places libres", "Accueil de répit", "du "+dayLabel(ids["{d10}"]),
+			"confirmé il y a moins d&#39;une heure par Isabelle", "Poser une option", `value="Saint-Étienne (42218)"`, "min")
+		resp, body = e.get(e.login(parent), search)
+		mustContain(t, resp, body, http.StatusOK, "2 places libres")
+		if strings.Contains(body, "Poser une option") {
+			t.Error("a parent is offered to hold a place")
+		}
+		// Mistyped criteria come back beside their fields, as typed.
+		resp, body = e.get(e.login(referent), "/disponibilites?du=demain&age=neuf")
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Indiquez l&#39;âge", `value="neuf"`)
+		resp, body = e.get(e.login(referent), "/disponibilites?du=demain")
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Date de début invalide", `value="demain"`)
+
+		// The stale-figure e-mail links to the board: after logging in, the director lands there.
+		board := "/disponibilites/structures/" + ids["{ditep}"]
+		c := e.browser()
+		if resp, _ := e.get(c, board); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/connexion" {
+			t.Fatalf("board without a session: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		resp, _ = e.postForm(c, "/connexion", url.Values{"email": {ditepDirector}, "password": {demo.Password}})
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != board {
+			t.Fatalf("after login: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+
+		// The director of the MECS is told on the home page of the figure gone stale.
+		resp, body = e.get(e.login(director), "/")
+		mustContain(t, resp, body, http.StatusOK, "Vos disponibilités", "1 chiffre périmé", "à confirmer")
+
+		// The foster carer sees the foster offers only and declares relay stays for themselves.
+		carer := e.login("assistante-familiale@demo.passerelle.test")
+		board = "/disponibilites/structures/" + ids["{placement}"]
+		resp, body = e.get(carer, board)
+		mustContain(t, resp, body, http.StatusOK, "Séjour relais chez un assistant familial")
+		if strings.Contains(body, `value="respite"`) || strings.Contains(body, `value="permanent"`) {
+			t.Error("a foster carer is offered other kinds than relay stays")
+		}
+		resp, body = e.postForm(carer, "/disponibilites/offres/"+ids["{foster_offer}"]+"/nouvelle", url.Values{
+			"structure": {ids["{placement}"]}, "kind": {"relay"}, "places": {"1"}, "from": {ids["{d10}"]}, "to": {ids["{d12}"]}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("carer declares: %d %s", resp.StatusCode, excerpt(body))
+		}
+		_, body = e.get(carer, board)
+		if !strings.Contains(body, "Martine Chazelle") {
+			t.Errorf("the carer's relay stay is not on their board: %s", excerpt(body))
+		}
+		if resp, _ := e.get(carer, "/disponibilites/structures/"+ids["{ditep}"]); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a foster carer opens another structure's board: %d", resp.StatusCode)
+		}
+
+		// The director's page showed 1 free place; the referent holds it before
+		// she saves a new end date: the place stays held, not free again.
+		last := ids["{last}"]
+		if resp, _ := e.postForm(e.login(referent), "/disponibilites/declarations/"+last+"/option",
+			url.Values{"request_ref": {"DEM-9"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("hold: %d", resp.StatusCode)
+		}
+		resp, body = e.postForm(dir, "/disponibilites/structures/"+ids["{ditep}"], url.Values{
+			"free." + last: {"1"}, "was." + last: {"1"}, "from." + last: {ids["{d10}"]}, "to." + last: {ids["{d12}"]}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d %s", resp.StatusCode, excerpt(body))
+		}
+		if a, _ := e.srv.Capacity.Get(sys(), last); a.Free() != 0 || a.Taken != 1 || string(a.To) != ids["{d12}"] {
+			t.Fatalf("after saving a period over a hold: free %d taken %d to %s", a.Free(), a.Taken, a.To)
+		}
+	})
+}
+
+// dayLabel is how the pages write a day: "3 mars 2027".
+func dayLabel(iso string) string { return capacity.Day(iso).Label() }

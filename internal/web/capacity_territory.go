@@ -21,6 +21,7 @@ import (
 type capTerritoryPage struct {
 	Query       url.Values
 	T           capacity.Territory
+	Weeks       []string // short headings of T.Weeks: "23 nov."
 	Settings    capacity.Settings
 	CanSettings bool
 	Form        Form
@@ -50,10 +51,26 @@ func (s *Server) capTerritoryData(r *http.Request) (capTerritoryPage, error) {
 	if err != nil {
 		return capTerritoryPage{}, err
 	}
-	p := capTerritoryPage{Query: r.URL.Query(), T: t, Settings: st,
+	p := capTerritoryPage{Query: r.URL.Query(), T: t, Settings: st, Weeks: weekHeadings(t.Weeks, time.Now()),
 		CanSettings: access.Can(access.ActorFrom(r.Context()), access.ActionUpdate, access.Resource{Type: access.ResCapacityBoard, Departement: dep})}
 	p.Form = Form{Values: settingsValues(st)}
 	return p, nil
+}
+
+var shortMonths = [...]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."}
+
+// weekHeadings are short column headings that keep the table narrow on a
+// phone: "23 nov.", with the year only when it is not this year's.
+func weekHeadings(weeks []capacity.Day, now time.Time) []string {
+	out := make([]string, len(weeks))
+	for i, w := range weeks {
+		t := w.Time()
+		out[i] = fmt.Sprintf("%d %s", t.Day(), shortMonths[t.Month()-1])
+		if t.Year() != now.Year() {
+			out[i] += fmt.Sprintf(" %d", t.Year())
+		}
+	}
+	return out
 }
 
 func settingsValues(st capacity.Settings) url.Values {

@@ -16,6 +16,21 @@ document.addEventListener("DOMContentLoaded", function () {
       input.dispatchEvent(new Event("change", { bubbles: true }));
     });
   });
+  // A declaration form shows the fields of the kind chosen only (weekdays
+  // for sequential reception, profession for staff); hidden ones are
+  // disabled so that they send nothing.
+  document.querySelectorAll("select[data-kind-switch]").forEach(function (sel) {
+    var form = sel.form;
+    var sync = function () {
+      form.querySelectorAll("[data-kinds]").forEach(function (el) {
+        var shown = el.getAttribute("data-kinds").split(" ").indexOf(sel.value) >= 0;
+        el.hidden = !shown;
+        el.querySelectorAll("input, select, textarea").forEach(function (i) { i.disabled = !shown; });
+      });
+    };
+    sel.addEventListener("change", sync);
+    sync();
+  });
   // Ask before destructive actions marked data-confirm.
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
     f.addEventListener("submit", function (e) {
