@@ -44,6 +44,31 @@ type line struct {
 	URLs       int            `json:"urls"`       // load of a mix
 	Labels     []labelLine    `json:"labels"`     // load of a mix
 	Structures int            `json:"structures"` // dataset
+	// dataset: the national directory and its board (passerelle bench-data --json)
+	Offers       int `json:"offers"`
+	Declarations int `json:"declarations"` // also booking_check
+	Live         int `json:"live"`
+	Stale        int `json:"stale"`
+	Holds        int `json:"holds"`
+	History      int `json:"history"`
+	// booking: one phase of bench/booking
+	Workers    int     `json:"workers"`
+	Successful int     `json:"successful"` // also booking_check
+	Refused    int     `json:"refused"`
+	Attempts   int     `json:"attempts"`
+	Attempted  float64 `json:"attempts_per_second"`
+	// booking_check
+	Dialect             string `json:"dialect"`
+	Places              int    `json:"places"`
+	HoldRows            int    `json:"hold_rows"`
+	HeldHistory         int    `json:"held_history"`
+	DoubleBookings      int    `json:"double_bookings"`
+	TakenMismatch       int    `json:"taken_mismatch"`
+	HistoryTakenRepeats int    `json:"history_taken_repeats"`
+	AuditRows           int    `json:"audit_rows"`
+	AuditIntact         bool   `json:"audit_intact"`
+	OK                  bool   `json:"ok"`
+	Problem             string `json:"problem"`
 }
 
 // labelLine is one label of a mix in a load line.
@@ -93,6 +118,8 @@ type run struct {
 	targets []*target
 	rounds  int
 	data    []line // "dataset" lines
+	booking []line // "booking" lines, in order
+	checks  []line // "booking_check" lines
 }
 
 func main() {
@@ -115,6 +142,20 @@ func main() {
 		runs = append(runs, r)
 	}
 
+	base := false // the starts, pages and memory of scripts/bench (BENCH_BASE)
+	for _, r := range runs {
+		base = base || len(r.starts) > 0
+	}
+	if base {
+		printBase(runs)
+	}
+	printLoads(runs)
+	printMixes(runs)
+	printBookings(runs)
+}
+
+// printBase gives the start-up times and the memory readings.
+func printBase(runs []*run) {
 	fmt.Println("| database | cold start: empty database, demo loaded, until /readyz = 200 | warm start: populated database |")
 	fmt.Println("| --- | --- | --- |")
 	for _, r := range runs {
@@ -141,6 +182,13 @@ func main() {
 		fmt.Printf("| %s | %s | %s | %s | %s | %s |\n", r.label, rss("warm-start"), rss("before"), rss("after"), hwm("after"), hwm("logins"))
 	}
 	fmt.Println()
+}
+
+// printLoads gives every HTTP target beside the baseline.
+func printLoads(runs []*run) {
+	if !slices.ContainsFunc(runs, func(r *run) bool { return r.base != nil || len(r.targets) > 0 }) {
+		return
+	}
 	fmt.Println("| database | target | throughput | ratio to bare net/http | p50 | p99 | max | errors | bytes/answer |")
 	fmt.Println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 	for _, r := range runs {
@@ -152,7 +200,7 @@ func main() {
 		for _, t := range r.targets {
 			ratio := "–"
 			if len(t.ratio) > 0 {
-				ratio = fmt.Sprintf("%.2f× (%.2f–%.2f)", median(t.ratio), slices.Min(t.ratio), slices.Max(t.ratio))
+				ratio = ratioCell(t.ratio)
 			}
 			fmt.Printf("| %s | %s | %s req/s | %s | %s | %s | %s | %s | %.0f |\n",
 				r.label, t.name, thousands(median(t.rps)), ratio, msCell(median(t.p50)), msCell(median(t.p99)),
@@ -162,7 +210,6 @@ func main() {
 	if len(runs) > 0 {
 		fmt.Printf("\nThroughput, ratio, p50 and p99: medians over %d rounds (range in brackets); max: the largest of all rounds.\n", runs[0].rounds)
 	}
-	printMixes(runs)
 }
 
 // printMixes tells how the national directory was written and how each
@@ -171,7 +218,16 @@ func printMixes(runs []*run) {
 	var data []string
 	for _, r := range runs {
 		for _, d := range r.data {
-			data = append(data, fmt.Sprintf("%s %s structures in %s s", r.label, thousands(float64(d.Structures)), strconv.FormatFloat(d.Ms/1000, 'f', 1, 64)))
+			s := fmt.Sprintf("%s %s structures", r.label, thousands(float64(d.Structures)))
+			if d.Offers > 0 {
+				s += fmt.Sprintf(", %s offers", thousands(float64(d.Offers)))
+			}
+			if d.Declarations > 0 {
+				s += fmt.Sprintf(" and a year of the board (%s declarations, %s open today of which %s stale, %s holds, %s history rows)",
+					thousands(float64(d.Declarations)), thousands(float64(d.Live)), thousands(float64(d.Stale)),
+					thousands(float64(d.Holds)), thousands(float64(d.History)))
+			}
+			data = append(data, s+" in "+strconv.FormatFloat(d.Ms/1000, 'f', 1, 64)+" s")
 		}
 	}
 	if len(data) > 0 {
@@ -204,6 +260,110 @@ func printMixes(runs []*run) {
 	}
 }
 
+// bookingPhases gathers the rounds of one bench/booking phase.
+type bookingPhases struct {
+	name                          string
+	base                          bool
+	rps, att, ratio, p50, p99, mx []float64
+	ok, refused, attempts, errs   int
+}
+
+// bookingPhases returns the phases of a run, baseline first, each holds
+// round with its ratio to the baselines around it.
+func (r *run) bookingPhases() []*bookingPhases {
+	var bases []int
+	for i, l := range r.booking {
+		if l.Baseline {
+			bases = append(bases, i)
+		}
+	}
+	var order []*bookingPhases
+	byName := map[string]*bookingPhases{}
+	for i, l := range r.booking {
+		p := byName[l.Name]
+		if p == nil {
+			p = &bookingPhases{name: l.Name, base: l.Baseline}
+			byName[l.Name] = p
+			order = append(order, p)
+		}
+		p.rps = append(p.rps, l.PerSecond)
+		p.att = append(p.att, l.Attempted)
+		p.p50 = append(p.p50, l.P50ms)
+		p.p99 = append(p.p99, l.P99ms)
+		p.mx = append(p.mx, l.MaxMs)
+		p.ok += l.Successful
+		p.refused += l.Refused
+		p.attempts += l.Attempts
+		p.errs += l.Errors
+		if ref := around(r.booking, bases, i); ref > 0 && !l.Baseline {
+			p.ratio = append(p.ratio, l.PerSecond/ref)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b *bookingPhases) int {
+		switch {
+		case a.base == b.base:
+			return 0
+		case a.base:
+			return -1
+		}
+		return 1
+	})
+	return order
+}
+
+// printBookings gives the holds under contention beside their baseline,
+// and the check of the places taken.
+func printBookings(runs []*run) {
+	header := false
+	for _, r := range runs {
+		if len(r.booking) == 0 {
+			continue
+		}
+		if !header {
+			fmt.Println("\nHolds under contention (bench/booking): successful holds per second, each round against the bare conditional UPDATE")
+			fmt.Println("run just before and after it with the same workers and the same pattern; medians over the rounds (range in brackets):")
+			fmt.Println()
+			fmt.Println("| database | target | successful/s | ratio to bare UPDATE | attempts/s | refused | p50 | p99 | max | errors |")
+			fmt.Println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+			header = true
+		}
+		for _, p := range r.bookingPhases() {
+			ratio, name := "1", fmt.Sprintf("%s (%d runs)", p.name, len(p.rps))
+			if !p.base {
+				ratio, name = "–", p.name
+				if len(p.ratio) > 0 {
+					ratio = ratioCell(p.ratio)
+				}
+			}
+			errs := "0"
+			if p.errs > 0 {
+				errs = fmt.Sprintf("**%d**", p.errs)
+			}
+			fmt.Printf("| %s | %s | %s /s (%s–%s) | %s | %s /s | %.0f %% | %s | %s | %s | %s |\n", r.label, name,
+				thousands(median(p.rps)), thousands(slices.Min(p.rps)), thousands(slices.Max(p.rps)), ratio, thousands(median(p.att)),
+				100*float64(p.refused)/float64(max(p.attempts, 1)), msCell(median(p.p50)), msCell(median(p.p99)), msCell(slices.Max(p.mx)), errs)
+		}
+	}
+	if !header {
+		return
+	}
+	fmt.Println()
+	for _, r := range runs {
+		for _, c := range r.checks {
+			verdict := "**check passed**"
+			if !c.OK {
+				verdict = "**CHECK FAILED: " + c.Problem + "**"
+			}
+			fmt.Printf("- %s: %s. %s figures, %s places: %s holds succeeded, %s live hold rows, %s \"held\" history rows; "+
+				"**%d double bookings**, %d figures whose taken differs from their live holds; audit chain of %s rows %s; "+
+				"%s figures whose history repeats a \"taken\" figure.\n", r.label, verdict, thousands(float64(c.Declarations)),
+				thousands(float64(c.Places)), thousands(float64(c.Successful)), thousands(float64(c.HoldRows)),
+				thousands(float64(c.HeldHistory)), c.DoubleBookings, c.TakenMismatch, thousands(float64(c.AuditRows)),
+				map[bool]string{true: "intact", false: "**broken**"}[c.AuditIntact], thousands(float64(c.HistoryTakenRepeats)))
+		}
+	}
+}
+
 func read(label, file string) (*run, error) {
 	f, err := os.Open(file)
 	if err != nil {
@@ -232,6 +392,10 @@ func read(label, file string) (*run, error) {
 			r.mem[l.Name] = l
 		case "dataset":
 			r.data = append(r.data, l)
+		case "booking":
+			r.booking = append(r.booking, l)
+		case "booking_check":
+			r.checks = append(r.checks, l)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -328,6 +492,16 @@ func median(v []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// ratioCell is the median ratio with its range: two decimals, three
+// below 0.1 so that 0.008× and 0.014× do not both read 0.01×.
+func ratioCell(v []float64) string {
+	f := "%.2f× (%.2f–%.2f)"
+	if slices.Max(v) < 0.1 {
+		f = "%.3f× (%.3f–%.3f)"
+	}
+	return fmt.Sprintf(f, median(v), slices.Min(v), slices.Max(v))
 }
 
 // startCell is the median, with the range, of the start-up times.

@@ -70,3 +70,51 @@ func TestReadMixAndDataset(t *testing.T) {
 		t.Errorf("ratio %v", got)
 	}
 }
+
+// The holds of bench/booking get their ratio to the bare UPDATE around each
+// round, apart from the HTTP baselines.
+func TestReadBooking(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "run.jsonl")
+	os.WriteFile(f, []byte(`{"kind":"load","name":"bare","baseline":true,"per_second":20000}
+{"kind":"dataset","name":"national directory","structures":100,"offers":300,"declarations":400,"live":50,"stale":10,"holds":60,"history":900,"ms":1200}
+{"kind":"booking","name":"bare UPDATE","baseline":true,"round":1,"per_second":1000,"successful":100,"refused":300,"attempts":400}
+{"kind":"booking","name":"hold","round":1,"per_second":500,"successful":100,"refused":100,"attempts":200}
+{"kind":"booking","name":"bare UPDATE","baseline":true,"round":2,"per_second":600,"successful":100,"attempts":100}
+{"kind":"booking","name":"hold","round":2,"per_second":300,"successful":100,"attempts":100}
+{"kind":"booking","name":"bare UPDATE","baseline":true,"round":3,"per_second":600,"successful":100,"attempts":100}
+{"kind":"booking_check","dialect":"sqlite","declarations":100,"places":200,"successful":200,"double_bookings":0,"audit_intact":true,"ok":true}
+`), 0o644)
+	r, err := read("SQLite", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.booking) != 5 || len(r.checks) != 1 || !r.checks[0].OK || r.data[0].Declarations != 400 {
+		t.Fatalf("booking %d lines, checks %+v, data %+v", len(r.booking), r.checks, r.data)
+	}
+	phases := r.bookingPhases()
+	if len(phases) != 2 || !phases[0].base || phases[1].name != "hold" {
+		t.Fatalf("phases %+v", phases)
+	}
+	hold := phases[1]
+	// Round 1: 500 / mean(1000, 600) = 0.625; round 2: 300 / 600 = 0.5.
+	if len(hold.ratio) != 2 || hold.ratio[0] != 0.625 || hold.ratio[1] != 0.5 || hold.ok != 200 || hold.refused != 100 {
+		t.Errorf("hold %+v", hold)
+	}
+	if r.base == nil || len(r.base.rps) != 1 {
+		t.Errorf("the HTTP baseline mixed with the booking one: %+v", r.base)
+	}
+}
+
+func TestRatioCell(t *testing.T) {
+	for _, tt := range []struct {
+		v    []float64
+		want string
+	}{
+		{[]float64{0.2, 0.18, 0.21}, "0.20× (0.18–0.21)"},
+		{[]float64{0.0079, 0.0078, 0.0097}, "0.008× (0.008–0.010)"},
+	} {
+		if got := ratioCell(tt.v); got != tt.want {
+			t.Errorf("ratioCell(%v) = %q, want %q", tt.v, got, tt.want)
+		}
+	}
+}

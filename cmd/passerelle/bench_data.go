@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,20 +13,23 @@ import (
 	"passerelle/internal/demo/national"
 )
 
-const benchDataUsage = "usage: passerelle bench-data --structures N [--seed S]"
+const benchDataUsage = "usage: passerelle bench-data --structures N [--seed S] [--json]"
 
 // maxBenchStructures bounds the generator: beyond, the fiction blocks of
 // phone numbers wrap around and a run takes minutes.
 const maxBenchStructures = 100_000
 
 // benchDataCmd runs "passerelle bench-data --structures N [--seed S]": a
-// fictional national directory for the benchmarks, written beside the demo
-// territory but never beside real data.
+// fictional national directory for the benchmarks, with a year of its
+// capacity board (declarations, holds, bookings and history), written
+// beside the demo territory but never beside real data. With --json it
+// prints only what it wrote, as one JSON line for scripts/bench.
 func benchDataCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench-data", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	n := fs.Int("structures", 0, "")
 	seed := fs.Uint64("seed", 1, "")
+	asJSON := fs.Bool("json", false, "")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return errors.New(benchDataUsage)
 	}
@@ -40,7 +44,7 @@ func benchDataCmd(ctx context.Context, args []string, getenv func(string) string
 	start := time.Now()
 	next := *n / 10
 	sum, err := national.Load(ctx, d, national.Options{Structures: *n, Seed: *seed, Progress: func(done int) {
-		if done >= next && done < *n {
+		if done >= next && done < *n && !*asJSON {
 			fmt.Fprintf(stdout, "  %s structures sur %s…\n", thousands(done), thousands(*n))
 			next = done + *n/10
 		}
@@ -52,13 +56,53 @@ func benchDataCmd(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	took := time.Since(start)
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(datasetLine(sum, *seed, took))
+	}
 	fmt.Fprintf(stdout, "Annuaire national fictif écrit en %.1f s (graine %d) :\n", took.Seconds(), *seed)
 	fmt.Fprintf(stdout, "  %s structures dans %d départements et %s communes, dont %s à adresse confidentielle\n",
 		thousands(sum.Structures), sum.Departements, thousands(sum.Communes), thousands(sum.Confidential))
 	fmt.Fprintf(stdout, "  %s offres, %s contacts, %s organismes gestionnaires\n",
 		thousands(sum.Offers), thousands(sum.Contacts), thousands(sum.Operators))
+	b := sum.Board
+	fmt.Fprintf(stdout, "  tableau des disponibilités : %s offres déclarées dans l'année, %s déclarations, dont %s ouvertes aujourd'hui (%s périmées)\n",
+		thousands(b.Offers), thousands(b.Declarations), thousands(b.Live), thousands(b.Stale))
+	fmt.Fprintf(stdout, "  %s options et réservations (%s en cours) de %s services de l'ASE, %s lignes d'historique sur 12 mois\n",
+		thousands(b.Holds), thousands(b.LiveHolds), thousands(b.Services), thousands(b.History))
 	fmt.Fprintf(stdout, "Toutes ces organisations sont marquées fictives ; « passerelle demo reset » les efface.\n")
 	return nil
+}
+
+// dataset is the line scripts/bench keeps of the data written (read by
+// bench/report).
+type dataset struct {
+	Kind         string  `json:"kind"` // "dataset"
+	Name         string  `json:"name"`
+	Seed         uint64  `json:"seed"`
+	Structures   int     `json:"structures"`
+	Offers       int     `json:"offers"`
+	Contacts     int     `json:"contacts"`
+	Operators    int     `json:"operators"`
+	Departements int     `json:"departements"`
+	Communes     int     `json:"communes"`
+	Ms           float64 `json:"ms"`
+	// The capacity board.
+	DeclaredOffers int `json:"declared_offers"`
+	Declarations   int `json:"declarations"`
+	Live           int `json:"live"`
+	Stale          int `json:"stale"`
+	Holds          int `json:"holds"`
+	LiveHolds      int `json:"live_holds"`
+	Services       int `json:"ase_services"`
+	History        int `json:"history"`
+}
+
+func datasetLine(s national.Summary, seed uint64, took time.Duration) dataset {
+	b := s.Board
+	return dataset{Kind: "dataset", Name: "national directory", Seed: seed, Structures: s.Structures, Offers: s.Offers,
+		Contacts: s.Contacts, Operators: s.Operators, Departements: s.Departements, Communes: s.Communes,
+		Ms: float64(took.Microseconds()) / 1000, DeclaredOffers: b.Offers, Declarations: b.Declarations, Live: b.Live,
+		Stale: b.Stale, Holds: b.Holds, LiveHolds: b.LiveHolds, Services: b.Services, History: b.History}
 }
 
 // thousands writes 10000 the French way, "10 000" (narrow no-break space).

@@ -2,13 +2,16 @@ package national_test
 
 import (
 	"context"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"passerelle/internal/access"
 	"passerelle/internal/apperr"
+	"passerelle/internal/capacity"
 	"passerelle/internal/db"
 	"passerelle/internal/db/dbtest"
 	"passerelle/internal/demo/national"
@@ -224,6 +227,21 @@ func TestLoad(t *testing.T) {
 			`SELECT count(*) FROM audit_log WHERE action = 'bench_data.load'`:                4,
 			`SELECT count(*) FROM organisations o JOIN organisations op ON op.id = o.operator_id
 				WHERE o.departement <> op.departement`: 0,
+			`SELECT count(*) FROM organisations WHERE kind = 'ase' AND fictional = TRUE`: sum.Board.Services,
+			`SELECT count(*) FROM availabilities`:                                        sum.Board.Declarations,
+			`SELECT count(*) FROM capacity_holds`:                                        sum.Board.Holds,
+			`SELECT count(*) FROM capacity_holds WHERE status IN ('held', 'booked')`:     sum.Board.LiveHolds,
+			`SELECT count(*) FROM capacity_history`:                                      sum.Board.History,
+			`SELECT count(DISTINCT offer_id) FROM availabilities`:                        sum.Board.Offers,
+			// Places are taken by live holds only, never beyond those declared.
+			`SELECT count(*) FROM availabilities a WHERE a.taken > a.places OR a.taken <> (SELECT COALESCE(SUM(h.places), 0)
+				FROM capacity_holds h WHERE h.availability_id = a.id AND h.status IN ('held', 'booked'))`: 0,
+			// Every figure belongs to an offer of its structure, held by the ASE of its département.
+			`SELECT count(*) FROM availabilities a JOIN offers o ON o.id = a.offer_id WHERE o.structure_id <> a.structure_id`: 0,
+			`SELECT count(*) FROM capacity_holds h JOIN organisations s ON s.id = h.structure_id
+				JOIN organisations ase ON ase.id = h.holder_org_id WHERE ase.kind <> 'ase' OR ase.departement <> s.departement`: 0,
+			`SELECT count(*) FROM capacity_history h JOIN availabilities a ON a.id = h.availability_id
+				WHERE h.offer_id <> a.offer_id OR h.kind <> a.kind`: 0,
 		} {
 			if got := count(q); got != want {
 				t.Errorf("%s: %d, want %d", q, got, want)
@@ -240,6 +258,43 @@ func TestLoad(t *testing.T) {
 		page, err = svc.Search(ctx, directory.Query{Near: "75056", Within: 60})
 		if err != nil || page.Total == 0 || page.Results[0].Minutes > 60 {
 			t.Fatalf("near Paris: %+v, %v", page, err)
+		}
+
+		// The board finds free places, fresh and stale, and its jobs find
+		// nothing to do: stale figures were prompted, holds are running.
+		board := &capacity.Service{DB: d}
+		stale, total := 0, 0
+		for offset := 0; ; offset += directory.MaxLimit {
+			today := capacity.DayOf(time.Now())
+			found, err := board.Search(ctx, capacity.Query{From: today, To: today.AddDays(capacity.MaxSearchDays - 1),
+				Limit: directory.MaxLimit, Offset: offset})
+			if err != nil || found.Total != sum.Board.Live {
+				t.Fatalf("board search: %d found of %d live, %v", found.Total, sum.Board.Live, err)
+			}
+			for _, r := range found.Results {
+				if r.Stale {
+					stale++
+				}
+			}
+			if total += len(found.Results); len(found.Results) == 0 {
+				break
+			}
+		}
+		if total != sum.Board.Live || stale != sum.Board.Stale || stale == 0 || stale > total/2 {
+			t.Errorf("%d stale figures of %d (%d of %d planned)", stale, total, sum.Board.Stale, sum.Board.Live)
+		}
+		if n, err := board.PromptStale(ctx, &url.URL{Scheme: "https", Host: "passerelle.test"}); n != 0 || err != nil {
+			t.Errorf("stale figures prompted at the first run: %d, %v", n, err)
+		}
+		if n, err := board.ExpireHolds(ctx); n != 0 || err != nil {
+			t.Errorf("holds expired at the first run: %d, %v", n, err)
+		}
+		var oldest time.Time
+		if err := d.SQL().QueryRow(`SELECT at FROM capacity_history ORDER BY at LIMIT 1`).Scan(&oldest); err != nil {
+			t.Fatal(err)
+		}
+		if age := time.Since(oldest); age < 50*7*24*time.Hour || age > 53*7*24*time.Hour {
+			t.Errorf("the history goes back %s", age)
 		}
 	})
 }
@@ -261,4 +316,86 @@ func TestLoadRefusesRealData(t *testing.T) {
 			t.Fatalf("%d organisations after the refusal", n)
 		}
 	})
+}
+
+// A year of the board: the kinds follow the offers, places are taken by
+// live holds only, the history goes back a year, about weekly, and some
+// figures on the board today are stale.
+func TestBoard(t *testing.T) {
+	p := national.NewPlan(2000, 9)
+	b := p.Board
+	kinds := map[string][]capacity.Kind{
+		"residential": {capacity.KindPermanent}, "emergency": {capacity.KindEmergency}, "respite": {capacity.KindRespite},
+		"parental_relay": {capacity.KindRespite}, "sequential": {capacity.KindSequential},
+		"foster": {capacity.KindRespite, capacity.KindPermanent},
+	}
+	taken := make([]int, len(b.Declarations))
+	for _, h := range b.Holds {
+		if h.Status.Live() {
+			taken[h.Declaration] += h.Places
+		}
+		if h.Status == capacity.HoldHeld && h.Expires >= 0 {
+			t.Errorf("hold %s still held after its expiry", h.RequestRef)
+		}
+		if h.Created <= 0 || (h.Status == capacity.HoldBooked) != (h.Booked > 0) {
+			t.Errorf("hold %+v", h)
+		}
+	}
+	byKind := map[capacity.Kind]int{}
+	for i, d := range b.Declarations {
+		byKind[d.Kind]++
+		s := p.Structures[d.Structure]
+		o := s.Offers[d.Offer]
+		if d.Kind == capacity.KindStaff {
+			if d.Profession == "" {
+				t.Errorf("staff without a profession: %+v", d)
+			}
+		} else if !slices.Contains(kinds[o.Modality], d.Kind) {
+			t.Errorf("%s declared on a %s offer", d.Kind, o.Modality)
+		}
+		if d.Taken != taken[i] || d.Taken > d.Places || d.Places < 0 {
+			t.Errorf("declaration %d: %d places, %d taken, %d by live holds", i, d.Places, d.Taken, taken[i])
+		}
+		if !d.Open && d.To < d.From {
+			t.Errorf("declaration %d: period %d…%d", i, d.From, d.To)
+		}
+		if d.Kind == capacity.KindRespite && (d.Open || d.To-d.From+1 > capacity.MaxRespiteDays) {
+			t.Errorf("respite %d: %d…%d", i, d.From, d.To)
+		}
+		if (d.Kind == capacity.KindSequential) == (d.Weekdays == capacity.EveryDay) && d.Kind != capacity.KindStaff {
+			t.Errorf("%s on days %d", d.Kind, d.Weekdays)
+		}
+		if d.Confirmed > d.Created || d.Updated > d.Created || d.Confirmed < 0 || (d.Prompted > 0 && d.Prompted >= d.Confirmed) {
+			t.Errorf("declaration %d: created %s, confirmed %s, updated %s, prompted %s", i, d.Created, d.Confirmed, d.Updated, d.Prompted)
+		}
+	}
+	for _, k := range []capacity.Kind{capacity.KindPermanent, capacity.KindEmergency, capacity.KindRespite,
+		capacity.KindSequential, capacity.KindStaff} {
+		if byKind[k] == 0 {
+			t.Errorf("no %s declaration", k)
+		}
+	}
+	var oldest time.Duration
+	for _, e := range b.History {
+		if e.At < 0 || e.Taken > e.Places && e.Event != "withdrawn" {
+			t.Errorf("event %+v", e)
+		}
+		oldest = max(oldest, e.At)
+	}
+	if oldest < 51*7*24*time.Hour || oldest > 53*7*24*time.Hour {
+		t.Errorf("the history goes back %s", oldest)
+	}
+	sum := b.Summarize()
+	if weekly := float64(sum.History) / float64(sum.Offers) / 52; weekly < 0.7 || weekly > 3 {
+		t.Errorf("%.2f events a week per declared offer", weekly)
+	}
+	if share := float64(sum.Stale) / float64(sum.Live); share < 0.1 || share > 0.5 {
+		t.Errorf("%d stale figures of %d on the board", sum.Stale, sum.Live)
+	}
+	if sum.Services != len(geo.Departements()) || sum.Live == 0 || sum.LiveHolds == 0 {
+		t.Errorf("summary %+v", sum)
+	}
+	if !reflect.DeepEqual(b, national.NewBoard(p, 9)) {
+		t.Error("two boards of the same seed differ")
+	}
 }

@@ -1,8 +1,9 @@
 // Package national generates a fictional national directory for
 // benchmarks: thousands of structures in real communes of every
 // département, weighted by population, with offers, contacts and operators
-// that look like the field's and names that say they are invented. The
-// plan is a pure function of a count and a seed; Load writes it.
+// that look like the field's and names that say they are invented, and a
+// year of their capacity board (board.go). The plan is a pure function of
+// a count and a seed; Load writes it.
 package national
 
 import (
@@ -40,10 +41,11 @@ var (
 	contactCounts = []float64{0.15, 0.30, 0.35, 0.20}
 )
 
-// Plan is a national directory to write.
+// Plan is a national directory to write, with a year of its capacity board.
 type Plan struct {
 	Operators  []Operator
 	Structures []Structure
+	Board      Board
 }
 
 // Operator is an invented association running structures.
@@ -214,6 +216,7 @@ func NewPlan(n int, seed uint64) Plan {
 			g.structure(a, k, ops)
 		}
 	}
+	g.plan.Board = NewBoard(g.plan, seed)
 	return g.plan
 }
 
