@@ -152,6 +152,8 @@ func runJobs(ctx context.Context, cfg *config.Config, d *db.DB, logger *slog.Log
 		_, err := board.ExpireHolds(ctx)
 		return err
 	})
+	r.Handle("db.optimize", func(ctx context.Context, _ json.RawMessage) error { return d.Optimize(ctx) })
+	r.Every("db.optimize", 6*time.Hour)
 	r.Every(directory.KindStaleReminder, 24*time.Hour)
 	r.Every(capacity.KindStalePrompt, time.Hour)
 	r.Every(capacity.KindExpireHolds, 5*time.Minute)

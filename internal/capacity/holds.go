@@ -47,16 +47,17 @@ func (s *Service) Hold(ctx context.Context, availabilityID string, in HoldInput)
 		if a.ReservedFor != "" && !actor.MemberOf(a.ReservedFor) && !actor.System {
 			return apperr.Errorf(apperr.Forbidden, "Ces places sont réservées à %s par une convention.", a.ReservedForName)
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE availabilities SET taken = taken + $1, updated_at = $2
-			WHERE id = $3 AND active = TRUE AND ends_on >= $4 AND taken + $1 <= places`,
-			in.Places, tx.Now, a.ID, string(today))
+		// RETURNING gives the counts this update left, not those read
+		// before it: on PostgreSQL the update may have waited for another
+		// hold of the same figure to commit.
+		err = tx.QueryRowContext(ctx, `UPDATE availabilities SET taken = taken + $1, updated_at = $2
+			WHERE id = $3 AND active = TRUE AND ends_on >= $4 AND taken + $1 <= places RETURNING places, taken`,
+			in.Places, tx.Now, a.ID, string(today)).Scan(&a.Places, &a.Taken)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrTaken
+		}
 		if err != nil {
 			return fmt.Errorf("take places: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return ErrTaken
 		}
 		settings, err := settingsFor(ctx, tx, dep)
 		if err != nil {
@@ -74,7 +75,6 @@ func (s *Service) Hold(ctx context.Context, availabilityID string, in HoldInput)
 			string(max(a.From, today)), string(a.To), tx.Now.Add(time.Duration(settings.HoldHours)*time.Hour), tx.Now); err != nil {
 			return fmt.Errorf("insert hold: %w", err)
 		}
-		a.Taken += in.Places
 		return recordHold(ctx, tx, a, dep, "held", id, map[string]any{"places": in.Places, "request_ref": in.RequestRef})
 	})
 	if err != nil {

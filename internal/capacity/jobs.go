@@ -22,8 +22,9 @@ const (
 // correct it: the directors of the structure, and the foster carer of a
 // relay stay, in the app and by e-mail. A figure is prompted once per
 // confirmation, so the job may run as often as wanted, on any number of
-// servers (the prompt is marked in the transaction that sends it). It
-// returns the number of figures prompted.
+// servers (the prompt is marked in the transaction that sends it). A
+// figure whose places are all held or booked has nothing left to confirm.
+// It returns the number of figures prompted.
 func (s *Service) PromptStale(ctx context.Context, baseURL *url.URL) (int, error) {
 	var n int
 	err := s.DB.Write(ctx, func(tx *db.Tx) error {
@@ -36,7 +37,8 @@ func (s *Service) PromptStale(ctx context.Context, baseURL *url.URL) (int, error
 		rows, err := tx.QueryContext(ctx, `SELECT a.id, a.structure_id, og.name, og.departement, a.kind, a.confirmed_at,
 			COALESCE(a.carer_account_id, '') FROM availabilities a JOIN organisations og ON og.id = a.structure_id
 			WHERE a.active = TRUE AND og.active = TRUE AND a.ends_on >= $1 AND a.confirmed_at < $2
-			AND (a.prompted_at IS NULL OR a.prompted_at <= a.confirmed_at) ORDER BY a.structure_id, a.id`,
+			AND (a.prompted_at IS NULL OR a.prompted_at <= a.confirmed_at)
+			AND NOT (a.taken > 0 AND a.taken >= a.places) ORDER BY a.structure_id, a.id`,
 			string(DayOf(tx.Now)), tx.Now.Add(-24*time.Hour))
 		if err != nil {
 			return fmt.Errorf("stale figures: %w", err)

@@ -303,3 +303,14 @@ func ValidID(s string) bool {
 
 // SQL gives direct access to the writer pool for tools (migrations, bench).
 func (d *DB) SQL() *sql.DB { return d.write }
+
+// Optimize keeps the query planner's statistics fresh. SQLite gathers
+// none by itself: its planner then guesses, and guesses wrong once a table
+// holds a year of figures. PostgreSQL's autovacuum does it already.
+func (d *DB) Optimize(ctx context.Context) error {
+	if d.Dialect != SQLite {
+		return nil
+	}
+	_, err := d.write.ExecContext(ctx, `PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002`)
+	return err
+}

@@ -37,7 +37,12 @@ CREATE TABLE availabilities (
 );
 -- Search filters on these before any join: the index answers them alone.
 CREATE INDEX availabilities_live ON availabilities (active, ends_on, starts_on, kind, weekdays, taken, places);
+-- The figures a search can offer: open, not full. Most of a year's
+-- declarations are ended or full, and the search skips them here.
+CREATE INDEX availabilities_open ON availabilities (ends_on, starts_on, kind, weekdays) WHERE active = TRUE AND taken < places;
 CREATE INDEX availabilities_structure ON availabilities (structure_id);
+-- "Within N minutes of X" starts from the structures in a box around X.
+CREATE INDEX structures_public_position ON structures (public_lat, public_lng);
 CREATE INDEX availabilities_offer ON availabilities (offer_id);
 
 -- A hold takes places of a declaration for a request until expires_at;
@@ -100,6 +105,7 @@ CREATE TABLE capacity_settings (
 );
 
 -- +goose Down
+DROP INDEX structures_public_position;
 DROP TABLE capacity_settings;
 DROP TABLE capacity_history;
 DROP TABLE capacity_holds;
