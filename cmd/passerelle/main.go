@@ -82,8 +82,9 @@ const usage = `Usage:
   passerelle import finess [--dry-run] FILE
                                   import the field's establishments from a FINESS file (JSON flow or CSV)
   passerelle export hsds          write the public directory as HSDS 3.0 JSON on stdout
-  passerelle bench-data --structures N [--seed S]
-                                  write a fictional national directory for benchmarks (not beside real data)
+  passerelle bench-data --structures N [--seed S] [--json]
+                                  write a fictional national directory and a year of its capacity board
+                                  for benchmarks (not beside real data); --json prints the counts as JSON
 
 Configuration comes from PASSERELLE_* environment variables (see README.md).
 `
