@@ -28,12 +28,11 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
-	"sort"
 	"strconv"
 	"time"
 
+	"passerelle/bench/towns"
 	"passerelle/internal/capacity"
-	"passerelle/internal/geo"
 )
 
 var minutes = []int{30, 45, 45, 60, 60, 90}
@@ -44,31 +43,6 @@ var kinds = []struct {
 	weight int
 }{{"respite+near", 30}, {"emergency+near", 15}, {"permanent+dep", 15}, {"any+near", 12}, {"dep board", 10},
 	{"sequential+near", 8}, {"staff+dep", 5}, {"next pages", 3}, {"national respite", 2}}
-
-// towns draw communes by population.
-type towns struct {
-	list  []geo.Commune
-	cumul []float64
-}
-
-func newTowns() *towns {
-	t := &towns{}
-	var total float64
-	for c := range geo.Communes() {
-		if c.Kind != geo.KindCommune || c.Population < 1 {
-			continue
-		}
-		total += float64(c.Population)
-		t.list = append(t.list, c)
-		t.cumul = append(t.cumul, total)
-	}
-	return t
-}
-
-func (t *towns) pick(r *rand.Rand) geo.Commune {
-	x := r.Float64() * t.cumul[len(t.cumul)-1]
-	return t.list[min(sort.SearchFloat64s(t.cumul, x), len(t.list)-1)]
-}
 
 func main() {
 	n := flag.Int("n", 1000, "number of searches")
@@ -88,7 +62,7 @@ func main() {
 // mix returns n lines "label<TAB>path".
 func mix(n int, seed uint64, today capacity.Day) []string {
 	r := rand.New(rand.NewPCG(seed, 3))
-	everywhere := newTowns()
+	everywhere := towns.New(1)
 	var weights []int
 	for _, k := range kinds {
 		weights = append(weights, k.weight)
@@ -97,7 +71,7 @@ func mix(n int, seed uint64, today capacity.Day) []string {
 	for range n {
 		k := kinds[weighted(r, weights)].label
 		q := url.Values{}
-		c := everywhere.pick(r)
+		c := everywhere.Pick(r)
 		near := func() {
 			q.Set("pres_de", c.Code)
 			q.Set("minutes", strconv.Itoa(minutes[r.IntN(len(minutes))]))

@@ -25,10 +25,9 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
-	"sort"
 	"strconv"
 
-	"passerelle/internal/geo"
+	"passerelle/bench/towns"
 )
 
 // need is a search someone makes for a child: a modality, a need (may be
@@ -67,31 +66,6 @@ var kinds = []struct {
 	weight int
 }{{"near+need", 30}, {"near+type", 15}, {"text", 15}, {"text+filters", 10}, {"dep+offer", 15}, {"type+dep", 10}, {"next pages", 5}}
 
-// towns draw communes by population.
-type towns struct {
-	list  []geo.Commune
-	cumul []float64
-}
-
-func newTowns(minPopulation int) *towns {
-	t := &towns{}
-	var total float64
-	for c := range geo.Communes() {
-		if c.Kind != geo.KindCommune || c.Population < minPopulation {
-			continue
-		}
-		total += float64(c.Population)
-		t.list = append(t.list, c)
-		t.cumul = append(t.cumul, total)
-	}
-	return t
-}
-
-func (t *towns) pick(r *rand.Rand) geo.Commune {
-	x := r.Float64() * t.cumul[len(t.cumul)-1]
-	return t.list[min(sort.SearchFloat64s(t.cumul, x), len(t.list)-1)]
-}
-
 func main() {
 	n := flag.Int("n", 1000, "number of searches")
 	seed := flag.Uint64("seed", 1, "random seed")
@@ -109,7 +83,7 @@ func main() {
 // mix returns n lines "label<TAB>path".
 func mix(n int, seed uint64, form string) []string {
 	r := rand.New(rand.NewPCG(seed, 2))
-	everywhere, cities := newTowns(1), newTowns(50_000)
+	everywhere, cities := towns.New(1), towns.New(50_000)
 	var weights []int
 	for _, k := range kinds {
 		weights = append(weights, k.weight)
@@ -119,7 +93,7 @@ func mix(n int, seed uint64, form string) []string {
 		k := kinds[weighted(r, weights)].label
 		q := url.Values{}
 		page := 1
-		c := everywhere.pick(r)
+		c := everywhere.Pick(r)
 		switch k {
 		case "near+need":
 			nd := needs[r.IntN(len(needs))]
@@ -134,7 +108,7 @@ func mix(n int, seed uint64, form string) []string {
 			if r.IntN(2) == 0 {
 				q.Set("q", words[r.IntN(len(words))])
 			} else {
-				q.Set("q", typeWrd[r.IntN(len(typeWrd))]+" "+cities.pick(r).Name)
+				q.Set("q", typeWrd[r.IntN(len(typeWrd))]+" "+cities.Pick(r).Name)
 			}
 		case "text+filters":
 			q.Set("q", words[r.IntN(len(words))])
@@ -156,7 +130,7 @@ func mix(n int, seed uint64, form string) []string {
 			if r.IntN(2) == 0 {
 				q.Set("type", types[r.IntN(3)]) // the commonest types have pages
 			}
-			q.Set("departement", cities.pick(r).Departement)
+			q.Set("departement", cities.Pick(r).Departement)
 			page = 2 + r.IntN(3)
 		}
 		out = append(out, k+"\t"+path(form, q, page))
