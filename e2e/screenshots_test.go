@@ -21,6 +21,9 @@ func TestScreenshots(t *testing.T) {
 	if dir == "" {
 		t.Skip("set PASSERELLE_SCREENSHOTS=DIR to save screenshots")
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	chromium(t)
 	base := startServer(t, dbtest.Open(t, db.SQLite))
 	pages := []struct{ name, path string }{
@@ -37,7 +40,9 @@ func TestScreenshots(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			os.WriteFile(filepath.Join(dir, size.name+"-"+name+".png"), png, 0o644)
+			if err := os.WriteFile(filepath.Join(dir, size.name+"-"+name+".png"), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 		do(t, ctx, chromedp.Navigate(base+"/connexion"), chromedp.WaitVisible(chromedp.CSS(`#f-email`)))
 		shoot("connexion")

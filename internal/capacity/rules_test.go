@@ -190,6 +190,8 @@ func TestNormalizeQuery(t *testing.T) {
 		{"defaults", capacity.Query{}, ""},
 		{"a week of respite near Saint-Étienne", capacity.Query{From: "2027-03-03", To: "2027-03-07", Kind: capacity.KindRespite,
 			Age: &age, Near: "42218", Within: 45}, ""},
+		{"a single day", capacity.Query{From: "2027-03-03"}, ""},
+		{"until a day", capacity.Query{To: "2027-03-03"}, ""},
 		{"end before start", capacity.Query{From: "2027-03-07", To: "2027-03-03"}, "au"},
 		{"past", capacity.Query{From: "2027-01-07", To: "2027-01-09"}, "au"},
 		{"more than a year", capacity.Query{From: "2027-03-07", To: "2028-06-03"}, "au"},
@@ -212,6 +214,9 @@ func TestNormalizeQuery(t *testing.T) {
 				}
 				if q.From < today || q.To < q.From {
 					t.Fatalf("bad defaults %+v", q)
+				}
+				if c.q.From == "" && c.q.To == "" && (q.From != today || q.To != today.AddDays(capacity.DefaultSearchDays-1)) {
+					t.Fatalf("without dates the search covers the coming %d days, got %s..%s", capacity.DefaultSearchDays, q.From, q.To)
 				}
 				return
 			}

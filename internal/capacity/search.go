@@ -19,7 +19,7 @@ import (
 // parameters of the page and the API: du, au, nature, age, public,
 // modalite, departement, pres_de, minutes.
 type Query struct {
-	From, To    Day // the stay; default today
+	From, To    Day // the stay; without either, the next DefaultSearchDays days
 	Kind        Kind
 	Age         *int
 	Public      string // "boys" or "girls": offers for them and mixed ones
@@ -34,13 +34,19 @@ type Query struct {
 // Search limits.
 const (
 	MaxSearchDays = 366
-	MaxAge        = directory.MaxAge
+	// DefaultSearchDays is the window searched when no date is given: a
+	// referent's first look should show the respites of the coming weeks,
+	// not only what is free tonight.
+	DefaultSearchDays = 30
+	MaxAge            = directory.MaxAge
 )
 
 // NormalizeQuery checks a query and fills its defaults.
 func NormalizeQuery(q Query, today Day) (Query, error) {
 	var v apperr.Validation
-	if q.From == "" {
+	if q.From == "" && q.To == "" {
+		q.From, q.To = today, today.AddDays(DefaultSearchDays-1)
+	} else if q.From == "" {
 		q.From = today
 	} else if _, ok := ParseDay(string(q.From)); !ok {
 		v.Add("du", "Date de début invalide.")

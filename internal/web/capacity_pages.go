@@ -50,7 +50,8 @@ func capacityFuncs() template.FuncMap {
 		"period": func(a capacity.Availability) string {
 			return capacity.PeriodLabel(a.From, a.To, capacity.DayOf(time.Now()))
 		},
-		"dayLabel": func(d capacity.Day) string { return d.Label() },
+		"dayLabel":          func(d capacity.Day) string { return d.Label() },
+		"defaultSearchDays": func() int { return capacity.DefaultSearchDays },
 		"dayValue": func(d capacity.Day) string {
 			if d.Open() {
 				return ""
@@ -93,6 +94,9 @@ type capSearchPage struct {
 	CanHold  bool
 	Searched bool
 	Today    string
+	// From, To: the period searched, said above the results since empty
+	// date fields mean the coming weeks.
+	From, To capacity.Day
 }
 
 // capQuery reads a search from the query string; errors by parameter.
@@ -123,6 +127,7 @@ func (s *Server) capSearch(w http.ResponseWriter, r *http.Request) error {
 			return err
 		default:
 			p.Results, p.Searched = page.Results, true
+			p.From, p.To = page.Query.From, page.Query.To
 			p.Pager = newPagerSize(q, offset, len(page.Results), page.Total, dirPageSize)
 		}
 	} else {

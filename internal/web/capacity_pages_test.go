@@ -115,6 +115,9 @@ func TestCapacityPagesDeclareAndFind(t *testing.T) {
 		resp, body = e.get(e.login(referent), search)
 		mustContain(t, resp, body, http.StatusOK, "DITEP Le Gier", "2 places libres", "Accueil de répit", "du "+dayLabel(ids["{d10}"]),
 			"confirmé il y a moins d&#39;une heure par Isabelle", "Poser une option", `value="Saint-Étienne (42218)"`, "min")
+		// Without dates, the coming weeks: the respite in ten days is found.
+		resp, body = e.get(e.login(referent), "/disponibilites?nature=respite&age=9&pres_de=42218&minutes=60")
+		mustContain(t, resp, body, http.StatusOK, "DITEP Le Gier", "du "+dayLabel(ids["{d10}"]), "sans dates, les 30 prochains jours")
 		resp, body = e.get(e.login(parent), search)
 		mustContain(t, resp, body, http.StatusOK, "2 places libres")
 		if strings.Contains(body, "Poser une option") {
