@@ -65,6 +65,10 @@ type Resource struct {
 	AccountID string
 	// ProviderID is the structure whose places a hold takes.
 	ProviderID string
+	// Section is the part of a child's record asked for (ResChild).
+	Section Section
+	// Child holds the facts about a child the record rules need.
+	Child *ChildFacts
 }
 
 // Rule allows an action on a resource type when Allow says so.
@@ -85,7 +89,7 @@ var rules = []Rule{
 
 	{ResAccount, ActionList, "administrators, directors (their organisations' accounts)", anyOf(admin, isDirector)},
 	{ResAccount, ActionView, "administrators, the account itself, directors of one of its organisations", anyOf(admin, self, directorOfOne)},
-	{ResAccount, ActionCreate, "administrators; directors for staff roles of their organisation", anyOf(admin, directorInvitingStaff)},
+	{ResAccount, ActionCreate, "administrators; directors for staff roles of their organisation; ASE referents for parents in their service", anyOf(admin, directorInvitingStaff, referentInvitingParent)},
 	{ResAccount, ActionUpdate, "administrators, the account itself", anyOf(admin, self)},
 	{ResAccount, ActionDeactivate, "administrators; directors for other accounts of their organisation", anyOf(admin, directorNotSelf)},
 
@@ -111,6 +115,15 @@ var rules = []Rule{
 	{ResCapacityBoard, ActionView, "administrators, ASE referents and steering of the département", anyOf(admin, aseOrSteeringOfTerritory)},
 	{ResCapacityBoard, ActionExport, "administrators, ASE referents and steering of the département", anyOf(admin, aseOrSteeringOfTerritory)},
 	{ResCapacityBoard, ActionUpdate, "administrators, steering of the département", anyOf(admin, steeringOfTerritory)},
+
+	{ResChild, ActionList, "every account; the list holds only the children the account is related to (ChildScope)", authenticated},
+	{ResChild, ActionCreate, "ASE referents, in their service", aseReferentOf},
+	{ResChild, ActionView, "by section: see childView", sectionRule(childView)},
+	{ResChild, ActionUpdate, "by section: see childWrite", sectionRule(childWrite)},
+	{ResChild, ActionExport, "ASE referents of the service that owns the record", referentOfRecord},
+	{ResChild, ActionBreakGlass, "professionals not related to the child, with a written reason", breakGlassAllowed},
+
+	{ResChildReport, ActionView, "steering of the département", steeringOfTerritory},
 
 	{ResAuditLog, ActionList, "administrators", admin},
 	{ResAuditLog, ActionView, "administrators", admin},
@@ -204,6 +217,13 @@ func directorOfOne(a Actor, r Resource) bool {
 func directorInvitingStaff(a Actor, r Resource) bool {
 	staff := r.Role == RoleEducator || r.Role == RoleDirector || r.Role == RoleMobileTeam || r.Role == RoleFosterCarer
 	return staff && len(r.OrganisationIDs) > 0 && allOf(r.OrganisationIDs, func(id string) bool { return a.HasIn(RoleDirector, id) })
+}
+
+// referentInvitingParent lets an ASE referent give a child's legal
+// representative a parent account, held in the referent's service.
+func referentInvitingParent(a Actor, r Resource) bool {
+	return r.Role == RoleParent && len(r.OrganisationIDs) > 0 &&
+		allOf(r.OrganisationIDs, func(id string) bool { return a.HasIn(RoleASEReferent, id) })
 }
 
 // carerHimself: a foster carer of the structure, for a record about them.

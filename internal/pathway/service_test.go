@@ -1,0 +1,380 @@
+package pathway_test
+
+import (
+	"context"
+	"net/url"
+	"slices"
+	"testing"
+	"time"
+
+	"passerelle/internal/access"
+	"passerelle/internal/apperr"
+	"passerelle/internal/auth"
+	"passerelle/internal/db"
+	"passerelle/internal/db/dbtest"
+	"passerelle/internal/directory"
+	"passerelle/internal/org"
+	"passerelle/internal/pathway"
+)
+
+var (
+	bg     = context.Background()
+	system = access.WithActor(bg, access.SystemActor)
+	base   = func() *url.URL { u, _ := url.Parse("https://passerelle.exemple.fr"); return u }()
+)
+
+const password = "Marmotte-Verte-2026"
+
+// env is a territory: the ASE of the Loire with two referents, a MECS, a
+// DITEP, a CMP, another MECS of the same operator, a foster placement
+// service, the ASE of the Rhône, and accounts in each.
+type env struct {
+	t     *testing.T
+	d     *db.DB
+	s     *pathway.Service
+	clock *dbtest.Clock
+	auth  *auth.Service
+
+	ase, ase69, mecs, ditep, cmp, otherMecs, foster string
+	accounts                                        map[string]context.Context
+	ids                                             map[string]string
+}
+
+func newEnv(t *testing.T, d *db.DB) *env {
+	t.Helper()
+	c := dbtest.NewClock(time.Date(2027, 3, 1, 8, 30, 0, 0, time.UTC)).Use(d)
+	e := &env{t: t, d: d, s: &pathway.Service{DB: d}, clock: c, auth: &auth.Service{DB: d, BaseURL: base},
+		accounts: map[string]context.Context{}, ids: map[string]string{}}
+	orgs := &org.Service{DB: d, OnWrite: directory.EnsureEntry}
+	newOrg := func(kind access.OrgKind, name, commune string) string {
+		o, err := orgs.Create(system, org.Input{Kind: kind, Name: name, CommuneCode: commune})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.ID
+	}
+	dir := &directory.Service{DB: d}
+	entry := func(name, typ string) string {
+		s, err := dir.Create(system, directory.EntryInput{Name: name, Type: typ, CommuneCode: "42218"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.ID
+	}
+	e.ase = newOrg(access.OrgASE, "ASE de la Loire", "42218")
+	e.ase69 = newOrg(access.OrgASE, "ASE du Rhône", "69123")
+	e.mecs = entry("MECS Les Tilleuls", "mecs")
+	e.ditep = entry("DITEP du Pilat", "ditep")
+	e.cmp = entry("CMP de Veauche", "pedopsychiatrie")
+	e.otherMecs = entry("MECS du Roannais", "mecs")
+	e.foster = entry("Placement familial du Forez", "placement_familial")
+	for _, a := range []struct {
+		name, org string
+		role      access.Role
+	}{
+		{"referent", e.ase, access.RoleASEReferent}, {"colleague", e.ase, access.RoleASEReferent},
+		{"referent69", e.ase69, access.RoleASEReferent}, {"steering", e.ase, access.RoleSteering},
+		{"mecsDirector", e.mecs, access.RoleDirector}, {"mecsEducator", e.mecs, access.RoleEducator},
+		{"ditepDirector", e.ditep, access.RoleDirector}, {"ditepEducator", e.ditep, access.RoleEducator},
+		{"ditepOther", e.ditep, access.RoleEducator}, {"psy", e.cmp, access.RoleEducator},
+		{"otherEducator", e.otherMecs, access.RoleEducator}, {"carer", e.foster, access.RoleFosterCarer},
+		{"parent", e.ase, access.RoleParent}, {"otherParent", e.ase, access.RoleParent},
+	} {
+		acc, err := e.auth.CreateAccount(system, auth.NewAccount{Email: a.name + "@exemple.fr", Name: "Compte " + a.name,
+			Password: password, Memberships: []auth.MembershipInput{{OrganisationID: a.org, Role: a.role}}})
+		if err != nil {
+			t.Fatalf("account %s: %v", a.name, err)
+		}
+		actor, err := e.auth.LoadActor(system, acc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.accounts[a.name], e.ids[a.name] = access.WithActor(bg, actor), acc.ID
+	}
+	return e
+}
+
+func (e *env) as(name string) context.Context { return e.accounts[name] }
+
+// must stops the test on an unexpected error (the panic fails the test
+// with the error and its line).
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func fieldsOf(err error) []string {
+	e, ok := apperr.As(err)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for k := range e.Fields {
+		out = append(out, k)
+	}
+	return out
+}
+
+// sees reports whether the account finds the child in its list and opens
+// the record; an unrelated account must get not-found on both.
+func (e *env) sees(name, childID string) bool {
+	e.t.Helper()
+	l, err := e.s.List(e.as(name), pathway.Filter{})
+	if err != nil {
+		e.t.Fatalf("%s list: %v", name, err)
+	}
+	listed := slices.ContainsFunc(l.Items, func(it pathway.Item) bool { return it.ID == childID })
+	_, err = e.s.Get(e.as(name), childID, pathway.Options{})
+	switch {
+	case err == nil && listed:
+		return true
+	case apperr.Is(err, apperr.NotFound) && !listed:
+		return false
+	default:
+		e.t.Fatalf("%s: listed=%v, get: %v", name, listed, err)
+		return false
+	}
+}
+
+// The pathway of a child: opened by the referent, with a judicial placement
+// and an MDPH notification; the DITEP joins the circle on a consent and
+// names an educator; the consent withdrawn, the DITEP loses the record.
+func TestRecordCircleAndNeedToKnow(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ref := e.as("referent")
+		c := must(e.s.Create(ref, pathway.ChildInput{FirstName: "Lucas", LastName: "Martin", BirthDate: "14/05/2017",
+			Sex: "boy", LivingKind: "structure", LivingStructureID: e.mecs, SchoolKind: "ulis"}))
+		if c.Pseudonym == "" || c.BirthDate != "2017-05-14" || c.ReferentID != e.ids["referent"] || c.Departement != "42" {
+			t.Fatalf("created %+v", c)
+		}
+		measure := must(e.s.AddMeasure(ref, c.ID, pathway.MeasureInput{Kind: "placement_judiciaire",
+			Authority: "Juge des enfants de Saint-Étienne", From: "2026-09-01", To: "2027-04-15",
+			Document: &pathway.Document{Name: "jugement.pdf", Data: []byte("%PDF-1.4 jugement")}}))
+		must(e.s.AddNotification(ref, c.ID, pathway.NotificationInput{Orientation: "ditep", From: "2026-06-01", To: "2028-05-31",
+			Status: "waiting", WaitingAt: "DITEP du Pilat"}))
+		mother := must(e.s.AddRelative(ref, c.ID, pathway.RelativeInput{Kind: "mother", Name: "Aurélie Martin", Authority: "full",
+			Email: "parent@exemple.fr"}))
+		if err := e.s.LinkParent(ref, c.ID, mother, e.ids["parent"]); err != nil {
+			t.Fatal(err)
+		}
+		consent := must(e.s.AddConsent(ref, c.ID, pathway.ConsentInput{RelativeID: mother, Scope: "circle", Subject: "DITEP du Pilat"}))
+
+		// Before any invitation: the referent's service and the parent only.
+		for name, want := range map[string]bool{"referent": true, "colleague": true, "parent": true, "referent69": false,
+			"steering": false, "mecsDirector": false, "ditepDirector": false, "ditepEducator": false, "otherParent": false, "carer": false} {
+			if got := e.sees(name, c.ID); got != want {
+				t.Errorf("before the circle, %s sees the child: %v, want %v", name, got, want)
+			}
+		}
+
+		// The MECS joins on the judge's decision, the DITEP on the mother's consent.
+		mecsMember := must(e.s.Invite(ref, c.ID, pathway.InviteInput{OrganisationID: e.mecs, Capacity: access.CapLivingPlace,
+			Basis: "decision", MeasureID: measure}))
+		ditepMember := must(e.s.Invite(ref, c.ID, pathway.InviteInput{OrganisationID: e.ditep, Capacity: access.CapMedicoSocial,
+			Basis: "consent", ConsentID: consent}))
+		if _, err := e.s.Invite(ref, c.ID, pathway.InviteInput{OrganisationID: e.ditep, Capacity: access.CapCare,
+			Basis: "shared_secrecy"}); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("second invitation of the DITEP: %v", err)
+		}
+		// Invited, the DITEP's director sees who the child is, nothing more;
+		// its educators nothing yet.
+		r := must(e.s.Get(e.as("ditepDirector"), c.ID, pathway.Options{}))
+		if !slices.Equal(r.Sections, []access.Section{access.SecIdentity}) || r.Measures != nil || r.Notifications != nil {
+			t.Fatalf("invited director reads %v", r.Sections)
+		}
+		if e.sees("ditepEducator", c.ID) {
+			t.Fatal("an educator of an invited structure sees the child")
+		}
+		invs := must(e.s.Invitations(e.as("ditepDirector")))
+		if len(invs) != 1 || invs[0].ChildID != c.ID || len(invs[0].Staff) != 3 {
+			t.Fatalf("invitations %+v", invs)
+		}
+		if err := e.s.Answer(e.as("ditepEducator"), c.ID, ditepMember, true, []string{e.ids["ditepEducator"]}); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("an educator answers: %v", err)
+		}
+		if err := e.s.Answer(e.as("ditepDirector"), c.ID, ditepMember, true, []string{e.ids["psy"]}); !slices.Contains(fieldsOf(err), "staff") {
+			t.Fatalf("naming someone of another structure: %v", err)
+		}
+		if err := e.s.Answer(e.as("ditepDirector"), c.ID, ditepMember, true, []string{e.ids["ditepEducator"]}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.Answer(e.as("mecsDirector"), c.ID, mecsMember, true, []string{e.ids["mecsEducator"]}); err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range map[string]bool{"ditepEducator": true, "ditepDirector": true, "ditepOther": false,
+			"mecsEducator": true, "otherEducator": false, "psy": false, "referent69": false} {
+			if got := e.sees(name, c.ID); got != want {
+				t.Errorf("in the circle, %s sees the child: %v, want %v", name, got, want)
+			}
+		}
+		// Sections: the DITEP's educator reads the notification but not the
+		// judgment; the MECS's educator (living place) reads the judgment.
+		r = must(e.s.Get(e.as("ditepEducator"), c.ID, pathway.Options{}))
+		if r.Can(access.SecDocuments) || len(r.Notifications) != 1 || len(r.Measures) != 1 || !r.Can(access.SecCareNotes) {
+			t.Fatalf("DITEP educator reads %v", r.Sections)
+		}
+		if _, err := e.s.MeasureDocument(e.as("ditepEducator"), c.ID, measure); !apperr.Is(err, apperr.Forbidden) {
+			t.Fatalf("DITEP educator reads the judgment: %v", err)
+		}
+		doc := must(e.s.MeasureDocument(e.as("mecsEducator"), c.ID, measure))
+		if string(doc.Data) != "%PDF-1.4 jugement" {
+			t.Fatalf("document %q", doc.Data)
+		}
+		// A care note is read by care professionals only: not by the
+		// referent, not by the living place.
+		if err := e.s.AddNote(e.as("ditepEducator"), c.ID, true, "Traitement ajusté par le pédopsychiatre."); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.AddNote(e.as("mecsEducator"), c.ID, true, "x"); !apperr.Is(err, apperr.Forbidden) {
+			t.Fatalf("the living place writes a care note: %v", err)
+		}
+		for name, want := range map[string]bool{"ditepEducator": true, "referent": false, "mecsEducator": false, "parent": false} {
+			r := must(e.s.Get(e.as(name), c.ID, pathway.Options{}))
+			got := slices.ContainsFunc(r.Events, func(ev pathway.Event) bool { return ev.Body == "Traitement ajusté par le pédopsychiatre." })
+			if got != want {
+				t.Errorf("%s reads the care note: %v, want %v", name, got, want)
+			}
+		}
+		// The parent sees the circle, measures and consents, no notes nor family contacts.
+		r = must(e.s.Get(e.as("parent"), c.ID, pathway.Options{}))
+		if !r.Can(access.SecCircle) || len(r.Circle) != 2 || r.Can(access.SecNotes) || r.Can(access.SecFamily) || len(r.Consents) != 1 {
+			t.Fatalf("parent reads %v, circle %d", r.Sections, len(r.Circle))
+		}
+		// The other parent cannot withdraw it; the mother can, and the DITEP
+		// loses the record at once, the MECS (judicial basis) keeps it.
+		if err := e.s.WithdrawConsent(e.as("otherParent"), c.ID, consent); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("another parent withdraws: %v", err)
+		}
+		if err := e.s.WithdrawConsent(e.as("parent"), c.ID, consent); err != nil {
+			t.Fatal(err)
+		}
+		if e.sees("ditepEducator", c.ID) || e.sees("ditepDirector", c.ID) {
+			t.Error("the DITEP still sees the child after the consent was withdrawn")
+		}
+		if !e.sees("mecsEducator", c.ID) {
+			t.Error("the MECS lost the child with a consent it did not rest on")
+		}
+		// Leaving the circle ends the access.
+		if err := e.s.Leave(e.as("mecsDirector"), c.ID, mecsMember); err != nil {
+			t.Fatal(err)
+		}
+		if e.sees("mecsEducator", c.ID) {
+			t.Error("the MECS still sees the child after leaving the circle")
+		}
+
+		// The access log: every read is there, with who.
+		log := must(e.s.AccessLog(ref, c.ID, 0))
+		readers := map[string]bool{}
+		for _, a := range log {
+			if a.Action == "child.view" {
+				readers[a.Who] = true
+			}
+		}
+		for _, who := range []string{"Compte ditepEducator", "Compte mecsEducator", "Compte parent"} {
+			if !readers[who] {
+				t.Errorf("%s's reads are not in the access log", who)
+			}
+		}
+		if _, err := e.s.AccessLog(e.as("ditepDirector"), c.ID, 0); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("a structure out of the circle reads the access log: %v", err)
+		}
+	})
+}
+
+// Break-glass: an unrelated professional names the child exactly and gives
+// a reason; the record opens for a few hours, the referent is told, the
+// steering sees the opening with the pseudonym only.
+func TestBreakGlass(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		c := must(e.s.Create(e.as("referent"), pathway.ChildInput{FirstName: "Inès", LastName: "Benali", BirthDate: "2015-02-03",
+			Sex: "girl", LivingKind: "family"}))
+		other := e.as("otherEducator")
+		if _, err := e.s.BreakGlass(other, pathway.BreakGlassInput{FirstName: "Inès", LastName: "Benali", BirthDate: "03/02/2015",
+			Reason: "urgent"}); !slices.Contains(fieldsOf(err), "reason") {
+			t.Fatalf("a one-word reason: %v", err)
+		}
+		if _, err := e.s.BreakGlass(other, pathway.BreakGlassInput{FirstName: "Ines", LastName: "Benali", BirthDate: "04/02/2015",
+			Reason: "Fugue signalée cette nuit, l'enfant est aux urgences pédiatriques."}); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("a wrong birth date: %v", err)
+		}
+		if _, err := e.s.BreakGlass(e.as("parent"), pathway.BreakGlassInput{Pseudonym: c.Pseudonym,
+			Reason: "Je veux voir le dossier de cette enfant."}); !apperr.Is(err, apperr.Forbidden) {
+			t.Fatalf("a parent breaks the glass: %v", err)
+		}
+		// Accents and case do not matter; the birth date does.
+		id := must(e.s.BreakGlass(other, pathway.BreakGlassInput{FirstName: "ines", LastName: "BENALI", BirthDate: "03/02/2015",
+			Reason: "Fugue signalée cette nuit, l'enfant est aux urgences pédiatriques."}))
+		r := must(e.s.Get(other, id, pathway.Options{}))
+		if r.BreakGlassUntil == nil || r.Can(access.SecDocuments) || r.Can(access.SecAccessLog) || !r.Can(access.SecFamily) {
+			t.Fatalf("break-glass reads %v until %v", r.Sections, r.BreakGlassUntil)
+		}
+		var told int
+		if err := d.Read(bg, func(tx *db.Tx) error {
+			return tx.QueryRowContext(bg, `SELECT count(*) FROM notifications WHERE account_id = $1 AND kind = 'child.break_glass'`,
+				e.ids["referent"]).Scan(&told)
+		}); err != nil || told != 1 {
+			t.Fatalf("referent told %d times (%v)", told, err)
+		}
+		report := must(e.s.BreakGlassReport(e.as("steering"), "42", e.clock.Now().Add(-time.Hour)))
+		if len(report) != 1 || report[0].Pseudonym != c.Pseudonym {
+			t.Fatalf("report %+v", report)
+		}
+		log := must(e.s.AccessLog(e.as("referent"), c.ID, 0))
+		if !slices.ContainsFunc(log, func(a pathway.Access) bool { return a.Action == "child.view" && a.BreakGlass }) {
+			t.Fatal("the break-glass read is not marked in the access log")
+		}
+		e.clock.Add(5 * time.Hour)
+		if e.sees("otherEducator", c.ID) {
+			t.Fatal("the opening outlived its time")
+		}
+	})
+}
+
+// Alerts: 60, 30 and 7 days before a measure ends without renewal, once
+// each; none once renewed; the notification waiting past 3 months makes the
+// child "without solution".
+func TestAlerts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ref := e.as("referent")
+		c := must(e.s.Create(ref, pathway.ChildInput{FirstName: "Noah", LastName: "Petit", BirthDate: "2016-10-10", Sex: "boy"}))
+		m := must(e.s.AddMeasure(ref, c.ID, pathway.MeasureInput{Kind: "accueil_provisoire", Authority: "Président du Département",
+			From: "2026-06-01", To: "2027-04-20"}))
+		must(e.s.AddNotification(ref, c.ID, pathway.NotificationInput{Orientation: "ime", From: "2026-10-01", To: "2029-09-30"}))
+		sent := func() int { return must(e.s.Alerts(system)) }
+		// 1 March: 50 days left (the 60-day alert) and the notification
+		// has waited five months.
+		if n := sent(); n != 2 {
+			t.Fatalf("first run sent %d", n)
+		}
+		if n := sent(); n != 0 {
+			t.Fatalf("second run sent %d again", n)
+		}
+		l := must(e.s.List(ref, pathway.Filter{Mine: true}))
+		if len(l.Items) != 1 || !l.Items[0].WithoutSolution || l.Items[0].NextEnd != "2027-04-20" || l.Items[0].Alerts != 1 {
+			t.Fatalf("list %+v", l.Items)
+		}
+		e.clock.Add(25 * 24 * time.Hour) // 26 March: 25 days left
+		if n := sent(); n != 1 {
+			t.Fatalf("30-day alert: %d", n)
+		}
+		must(e.s.AddMeasure(ref, c.ID, pathway.MeasureInput{Kind: "accueil_provisoire", Authority: "Président du Département",
+			From: "2027-04-21", To: "2028-04-20", RenewsID: m}))
+		e.clock.Add(20 * 24 * time.Hour) // 15 April: renewed, no 7-day alert
+		if n := sent(); n != 0 {
+			t.Fatalf("alert after renewal: %d", n)
+		}
+	})
+}
+
+func TestThreshold(t *testing.T) {
+	for _, c := range []struct{ days, want int }{{90, 0}, {61, 0}, {60, 60}, {31, 60}, {30, 30}, {8, 30}, {7, 7}, {0, 7}, {-1, 0}} {
+		if got := pathway.Threshold(c.days); got != c.want {
+			t.Errorf("Threshold(%d) = %d, want %d", c.days, got, c.want)
+		}
+	}
+}
