@@ -68,8 +68,8 @@ var (
 	auditRes     = access.Resource{Type: access.ResAuditLog}
 	// A parent account is held in the ASE service that follows the child.
 	newParentInASE = access.Resource{Type: access.ResAccount, OrganisationIDs: []string{"ase"}, Role: access.RoleParent}
-	structureA   = access.Resource{Type: access.ResStructure, ID: orgA, OrganisationIDs: []string{orgA}, Departement: "42"}
-	newStructure = access.Resource{Type: access.ResStructure, Departement: "42"}
+	structureA     = access.Resource{Type: access.ResStructure, ID: orgA, OrganisationIDs: []string{orgA}, Departement: "42"}
+	newStructure   = access.Resource{Type: access.ResStructure, Departement: "42"}
 	// Capacity: a declaration of A, relay stays of B's foster carer "af"
 	// and of another carer, a hold by the referent on a place of A.
 	availabilityA = access.Resource{Type: access.ResAvailability, ID: "av", OrganisationIDs: []string{orgA}, Departement: "42"}
