@@ -21,6 +21,7 @@ import (
 	"passerelle/internal/directory"
 	"passerelle/internal/jobs"
 	"passerelle/internal/notify"
+	"passerelle/internal/pathway"
 	"passerelle/internal/web"
 )
 
@@ -152,6 +153,12 @@ func runJobs(ctx context.Context, cfg *config.Config, d *db.DB, logger *slog.Log
 		_, err := board.ExpireHolds(ctx)
 		return err
 	})
+	records := &pathway.Service{DB: d}
+	r.Handle(pathway.KindAlerts, func(ctx context.Context, _ json.RawMessage) error {
+		_, err := records.Alerts(ctx)
+		return err
+	})
+	r.Every(pathway.KindAlerts, time.Hour)
 	r.Handle("db.optimize", func(ctx context.Context, _ json.RawMessage) error { return d.Optimize(ctx) })
 	r.Every("db.optimize", 6*time.Hour)
 	r.Every(directory.KindStaleReminder, 24*time.Hour)

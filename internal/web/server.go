@@ -17,6 +17,7 @@ import (
 	"passerelle/internal/db"
 	"passerelle/internal/directory"
 	"passerelle/internal/org"
+	"passerelle/internal/pathway"
 )
 
 // Server holds what handlers need. It keeps no state of its own between
@@ -30,6 +31,8 @@ type Server struct {
 	Directory *directory.Service
 	// Capacity is the live capacity and respite board.
 	Capacity *capacity.Service
+	// Pathway is the children's shared records.
+	Pathway  *pathway.Service
 	Logger   *slog.Logger
 	Sessions *scs.SessionManager
 	// Demo is true when the demo territory is loaded: pages say it is fictional.
@@ -54,6 +57,7 @@ func New(cfg *config.Config, d *db.DB, logger *slog.Logger) (*Server, error) {
 	}
 	s.Directory = &directory.Service{DB: d}
 	s.Capacity = &capacity.Service{DB: d}
+	s.Pathway = &pathway.Service{DB: d}
 	s.Sessions = scs.New()
 	s.Sessions.Store = auth.SessionStore{DB: d}
 	// The idle timeout is enforced in authenticate, not by scs: scs would
