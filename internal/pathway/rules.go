@@ -162,7 +162,7 @@ type Document struct {
 }
 
 // MaxDocument is the largest document a measure carries.
-const MaxDocument = 10 << 20
+const MaxDocument = 5 << 20
 
 // NormalizeMeasure checks a measure. Judicial measures have an end (the
 // judge decides for at most two years), except guardianship and delegation.
@@ -195,7 +195,7 @@ func NormalizeMeasure(in MeasureInput) (MeasureInput, error) {
 		case len(d.Data) == 0:
 			in.Document = nil
 		case len(d.Data) > MaxDocument:
-			v.Add("document", "Le document dépasse 10 Mo.")
+			v.Add("document", "Le document dépasse 5 Mo.")
 		case !strings.HasPrefix(string(d.Data), "%PDF-"):
 			v.Add("document", "Le document doit être un PDF.")
 		default:

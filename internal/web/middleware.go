@@ -156,6 +156,8 @@ func limitBody(next http.Handler, n int64) http.Handler {
 		switch {
 		case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/annuaire/") && strings.HasSuffix(r.URL.Path, "/documents"):
 			n = maxDocumentBody
+		case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/enfants/") && strings.HasSuffix(r.URL.Path, "/mesure"):
+			n = maxDocumentBody
 		case r.Method == http.MethodPost && r.URL.Path == "/admin/import-finess":
 			n = maxImportBody
 		}

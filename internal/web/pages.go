@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -79,6 +80,9 @@ func parsePages(assets *assetSet) (*pageSet, error) {
 		},
 	}
 	for k, v := range capacityFuncs() {
+		funcs[k] = v
+	}
+	for k, v := range childrenFuncs() {
 		funcs[k] = v
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
@@ -168,8 +172,17 @@ func navFor(a access.Actor, current string) []navItem {
 	if !a.Authenticated() {
 		return nil
 	}
-	items := []navItem{{Label: "Accueil", Href: "/"}, {Label: "Annuaire", Href: "/annuaire"},
-		{Label: "Disponibilités", Href: "/disponibilites"}, {Label: "Organisations", Href: "/organisations"}}
+	items := []navItem{{Label: "Accueil", Href: "/"}}
+	if slices.ContainsFunc([]access.Role{access.RoleEducator, access.RoleDirector, access.RoleASEReferent, access.RoleMobileTeam,
+		access.RoleFosterCarer, access.RoleParent}, a.Has) {
+		label := "Enfants"
+		if a.Has(access.RoleParent) && len(a.Memberships) == 1 {
+			label = "Mon enfant"
+		}
+		items = append(items, navItem{Label: label, Href: "/enfants"})
+	}
+	items = append(items, navItem{Label: "Annuaire", Href: "/annuaire"},
+		navItem{Label: "Disponibilités", Href: "/disponibilites"}, navItem{Label: "Organisations", Href: "/organisations"})
 	if a.IsAdmin() {
 		items = append(items, navItem{Label: "Comptes", Href: "/admin/comptes"}, navItem{Label: "Import FINESS", Href: "/admin/import-finess"},
 			navItem{Label: "Journal d'audit", Href: "/admin/journal"})

@@ -68,6 +68,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/import-finess", s.page(s.importSubmit))
 
 	s.capacityRoutes()
+	s.childrenRoutes()
 
 	m.HandleFunc("GET /organisations", s.page(s.orgList))
 	m.HandleFunc("GET /organisations/{id}", s.page(s.orgView))

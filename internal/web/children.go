@@ -1,0 +1,648 @@
+package web
+
+import (
+	"html/template"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"passerelle/internal/access"
+	"passerelle/internal/apperr"
+	"passerelle/internal/auth"
+	"passerelle/internal/db"
+	"passerelle/internal/pathway"
+)
+
+// The child's shared record: the list of the children one follows, the
+// record with its sections as the policy allows, the forms that add to it,
+// the invitations a structure answers, break-glass and the access log.
+
+func (s *Server) childrenRoutes() {
+	m := s.mux
+	m.HandleFunc("GET /enfants", s.page(s.childList))
+	m.HandleFunc("GET /enfants/nouveau", s.page(s.childNewForm))
+	m.HandleFunc("POST /enfants/nouveau", s.page(s.childCreate))
+	m.HandleFunc("GET /enfants/invitations", s.page(s.childInvitations))
+	m.HandleFunc("GET /enfants/acces-urgence", s.page(s.breakGlassForm))
+	m.HandleFunc("POST /enfants/acces-urgence", s.page(s.breakGlass))
+	m.HandleFunc("GET /enfants/acces-urgence/rapport", s.page(s.breakGlassReport))
+	m.HandleFunc("GET /enfants/{id}", s.page(s.childView))
+	m.HandleFunc("GET /enfants/{id}/acces", s.page(s.childAccessLog))
+	m.HandleFunc("GET /enfants/{id}/mesures/{mid}/document", s.page(s.childDocument))
+	m.HandleFunc("POST /enfants/{id}/notifications/{nid}/suite", s.page(s.childNotificationStatus))
+	m.HandleFunc("POST /enfants/{id}/cercle/{mid}/reponse", s.page(s.childAnswer))
+	m.HandleFunc("POST /enfants/{id}/cercle/{mid}/sortie", s.page(s.childLeave))
+	m.HandleFunc("POST /enfants/{id}/accords/{cid}/retrait", s.page(s.childWithdraw))
+	m.HandleFunc("POST /enfants/{id}/proches/{rid}/acces-parent", s.page(s.childInviteParent))
+	for _, f := range childForms {
+		m.HandleFunc("GET /enfants/{id}/"+f.Path, s.page(s.childFormGet(f)))
+		m.HandleFunc("POST /enfants/{id}/"+f.Path, s.page(s.childFormPost(f)))
+	}
+}
+
+// childrenFuncs are the template functions of the record's pages.
+func childrenFuncs() template.FuncMap {
+	return template.FuncMap{
+		"pLabel":      pathway.Label,
+		"measureKind": func(c string) string { return pathway.MeasureKindOf(c).Label },
+		"measureKinds": func() []pathway.MeasureKind {
+			return pathway.MeasureKinds
+		},
+		"pCodes": codeList,
+		"pDay":   pathway.DayLabel,
+		"pfield": func(f Form, name, label, codes string, required bool) pfield {
+			return pfield{Name: name, Label: label, Value: f.Values.Get(name), Error: f.Errors[name], Required: required,
+				Codes: codeList(codes)}
+		},
+		"pPeriod": func(from, to string) string {
+			if to == pathway.Forever || to == "" {
+				return "depuis le " + pathway.DayLabel(from)
+			}
+			return "du " + pathway.DayLabel(from) + " au " + pathway.DayLabel(to)
+		},
+		"age":         func(birth string) int { return pathway.AgeOn(birth, time.Now()) },
+		"actionLabel": pathway.ActionLabel,
+		"sec":         func(s string) access.Section { return access.Section(s) },
+		"rel":         func(s string) access.Relation { return access.Relation(s) },
+		"isForever":   func(d string) bool { return d == pathway.Forever },
+	}
+}
+
+// pfield is a select or textarea of the record's forms.
+type pfield struct {
+	Name, Label, Value, Error string
+	Required                  bool
+	Codes                     []pathway.Code
+}
+
+// codeList names the pathway's code lists for the templates.
+func codeList(name string) []pathway.Code {
+	switch name {
+	case "sex":
+		return pathway.Sexes
+	case "living":
+		return pathway.LivingKinds
+	case "school":
+		return pathway.SchoolKinds
+	case "relative":
+		return pathway.RelativeKinds
+	case "authority":
+		return pathway.Authorities
+	case "orientation":
+		return pathway.Orientations
+	case "notification":
+		return pathway.NotificationStatuses
+	case "basis":
+		return pathway.Bases
+	case "scope":
+		return pathway.ConsentScopes
+	case "capacity":
+		return pathway.CapacityLabels
+	case "member":
+		return pathway.MemberStatuses
+	case "section":
+		return pathway.SectionLabels
+	}
+	return nil
+}
+
+// childListPage is the list of the children one follows.
+type childListPage struct {
+	Query       url.Values
+	Items       []pathway.Item
+	Pager       pager
+	CanCreate   bool
+	IsReferent  bool
+	Invitations int
+}
+
+func (s *Server) childList(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	a := access.ActorFrom(r.Context())
+	referent := a.Has(access.RoleASEReferent)
+	mine := referent && q.Get("tous") == ""
+	offset := offsetOf(q)
+	l, err := s.Pathway.List(r.Context(), pathway.Filter{Q: q.Get("q"), Mine: mine, Limit: pageSize, Offset: offset})
+	if err != nil {
+		return err
+	}
+	p := childListPage{Query: q, Items: l.Items, Pager: newPager(q, offset, len(l.Items), l.Total),
+		CanCreate: referent, IsReferent: referent}
+	if a.Has(access.RoleDirector) {
+		invs, err := s.Pathway.Invitations(r.Context())
+		if err != nil {
+			return err
+		}
+		p.Invitations = len(invs)
+	}
+	title := "Enfants suivis"
+	if a.Has(access.RoleParent) && !referent {
+		title = "Mon enfant"
+	}
+	s.render(w, r, http.StatusOK, "children", title, p)
+	return nil
+}
+
+// childFormPage is a form about a child (or a new one).
+type childFormPage struct {
+	Form      Form
+	Kind      string // identity, new, measure, notification, relative, consent, invite, note
+	Title     string
+	Action    string
+	Record    *pathway.Record
+	Carers    []pathway.Person
+	Structs   []orgChoice
+	Staff     []pathway.Person
+	Back      string
+	Multipart bool
+}
+
+// orgChoice is a structure offered in a select.
+type orgChoice struct{ ID, Name string }
+
+// structures lists the active structures (and PJJ services) of a
+// département for the circle and living place selects.
+func (s *Server) structureChoices(r *http.Request, dep string) ([]orgChoice, error) {
+	var out []orgChoice
+	err := s.DB.Read(r.Context(), func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(r.Context(), `SELECT id, name FROM organisations WHERE kind IN ('structure', 'pjj') AND active = TRUE
+			AND ($1 = '' OR departement = $1) ORDER BY name LIMIT 2000`, dep)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c orgChoice
+			if err := rows.Scan(&c.ID, &c.Name); err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// carerChoices lists the foster carers of a département.
+func (s *Server) carerChoices(r *http.Request, dep string) ([]pathway.Person, error) {
+	var out []pathway.Person
+	err := s.DB.Read(r.Context(), func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(r.Context(), `SELECT DISTINCT a.id, a.display_name FROM memberships ms
+			JOIN accounts a ON a.id = ms.account_id JOIN organisations o ON o.id = ms.organisation_id
+			WHERE ms.role = 'foster_carer' AND a.active = TRUE AND ($1 = '' OR o.departement = $1) ORDER BY a.display_name LIMIT 2000`, dep)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p pathway.Person
+			if err := rows.Scan(&p.ID, &p.Name); err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+
+func (s *Server) identityForm(w http.ResponseWriter, r *http.Request, status int, p childFormPage) error {
+	dep := actorDepartement(r)
+	var err error
+	if p.Structs, err = s.structureChoices(r, dep); err != nil {
+		return err
+	}
+	if p.Carers, err = s.carerChoices(r, dep); err != nil {
+		return err
+	}
+	s.render(w, r, status, "child_form", p.Title, p)
+	return nil
+}
+
+func (s *Server) childNewForm(w http.ResponseWriter, r *http.Request) error {
+	if !access.ActorFrom(r.Context()).Has(access.RoleASEReferent) {
+		return apperr.New(apperr.Forbidden, "Seul un référent ASE ouvre le dossier d'un enfant.")
+	}
+	return s.identityForm(w, r, http.StatusOK, childFormPage{Form: Form{Values: url.Values{"living_kind": {"family"}}},
+		Kind: "identity", Title: "Ouvrir le dossier d'un enfant", Action: "/enfants/nouveau", Back: "/enfants"})
+}
+
+func identityInput(v url.Values) pathway.ChildInput {
+	return pathway.ChildInput{FirstName: v.Get("first_name"), LastName: v.Get("last_name"), BirthDate: v.Get("birth_date"),
+		Sex: v.Get("sex"), LivingKind: v.Get("living_kind"), LivingStructureID: v.Get("living_structure"),
+		LivingCarerID: v.Get("living_carer"), LivingNote: v.Get("living_note"), SchoolKind: v.Get("school_kind"),
+		SchoolNote: v.Get("school_note")}
+}
+
+func (s *Server) childCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	form := formFrom(r)
+	c, err := s.Pathway.Create(r.Context(), identityInput(r.PostForm))
+	if formError(&form, err) {
+		return s.identityForm(w, r, http.StatusUnprocessableEntity, childFormPage{Form: form, Kind: "identity",
+			Title: "Ouvrir le dossier d'un enfant", Action: "/enfants/nouveau", Back: "/enfants"})
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "Dossier ouvert. Ajoutez les mesures, les notifications et invitez les structures qui suivent l'enfant.")
+	http.Redirect(w, r, "/enfants/"+c.ID, http.StatusSeeOther)
+	return nil
+}
+
+// childPage is the record.
+type childPage struct {
+	R         pathway.Record
+	Section   string
+	Access    []pathway.Access // the parents' view shows who read the record
+	IsParent  bool             // the parents' view: plain words, no internal notes
+	StatusFor map[string]bool
+}
+
+func (s *Server) childView(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	section := access.Section(r.URL.Query().Get("section"))
+	if section != "" && !slices.Contains(access.Sections, section) {
+		section = ""
+	}
+	rec, err := s.Pathway.Get(r.Context(), id, pathway.Options{Section: section})
+	if err != nil {
+		return err
+	}
+	p := childPage{R: rec, Section: string(section)}
+	p.IsParent = rec.Is(access.RelParent) && len(rec.Relations) == 1
+	if p.IsParent {
+		if p.Access, err = s.Pathway.AccessLog(r.Context(), id, 30); err != nil {
+			return err
+		}
+	}
+	s.render(w, r, http.StatusOK, "child", rec.Child.Name(), p)
+	return nil
+}
+
+// childFormDef is one of the forms that add to a record.
+type childFormDef struct {
+	Path, Kind, Title string
+	Section           access.Section
+	Multipart         bool
+	Save              func(s *Server, r *http.Request, id string, v url.Values, doc *pathway.Document) error
+	Done              string
+}
+
+var childForms = []childFormDef{
+	{Path: "modifier", Kind: "identity", Title: "Modifier la fiche", Section: access.SecIdentity, Done: "Fiche enregistrée.",
+		Save: func(s *Server, r *http.Request, id string, v url.Values, _ *pathway.Document) error {
+			return s.Pathway.UpdateIdentity(r.Context(), id, identityInput(v))
+		}},
+	{Path: "mesure", Kind: "measure", Title: "Ajouter une mesure", Section: access.SecMeasures, Multipart: true, Done: "Mesure enregistrée.",
+		Save: func(s *Server, r *http.Request, id string, v url.Values, doc *pathway.Document) error {
+			_, err := s.Pathway.AddMeasure(r.Context(), id, pathway.MeasureInput{Kind: v.Get("kind"), Authority: v.Get("authority"),
+				DecidedOn: v.Get("decided_on"), From: v.Get("from"), To: v.Get("to"), Reference: v.Get("reference"),
+				RenewsID: v.Get("renews"), Note: v.Get("note"), Document: doc})
+			return err
+		}},
+	{Path: "notification", Kind: "notification", Title: "Ajouter une notification MDPH", Section: access.SecNotifications, Done: "Notification enregistrée.",
+		Save: func(s *Server, r *http.Request, id string, v url.Values, _ *pathway.Document) error {
+			_, err := s.Pathway.AddNotification(r.Context(), id, pathway.NotificationInput{Orientation: v.Get("orientation"),
+				Modality: v.Get("modality"), From: v.Get("from"), To: v.Get("to"), DecisionRef: v.Get("decision_ref"),
+				Status: v.Get("status"), WaitingAt: v.Get("waiting_at"), AdmittedStructureID: v.Get("admitted_structure")})
+			return err
+		}},
+	{Path: "proche", Kind: "relative", Title: "Ajouter un parent ou un proche", Section: access.SecFamily, Done: "Proche enregistré.",
+		Save: func(s *Server, r *http.Request, id string, v url.Values, _ *pathway.Document) error {
+			_, err := s.Pathway.AddRelative(r.Context(), id, pathway.RelativeInput{Kind: v.Get("kind"), Name: v.Get("name"),
+				Relationship: v.Get("relationship"), Authority: v.Get("authority"), Phone: v.Get("phone"), Email: v.Get("email"),
+				Address: v.Get("address")})
+			return err
+		}},
+	{Path: "accord", Kind: "consent", Title: "Enregistrer un accord des parents", Section: access.SecConsents, Done: "Accord enregistré.",
+		Save: func(s *Server, r *http.Request, id string, v url.Values, _ *pathway.Document) error {
+			_, err := s.Pathway.AddConsent(r.Context(), id, pathway.ConsentInput{RelativeID: v.Get("relative"), Scope: v.Get("scope"),
+				Subject: v.Get("subject"), GivenOn: v.Get("given_on"), Until: v.Get("until")})
+			return err
+		}},
+	{Path: "invitation", Kind: "invite", Title: "Inviter une structure dans le cercle", Section: access.SecCircle,
+		Done: "Invitation envoyée : la direction de la structure l'accepte et nomme qui suit l'enfant.",
+		Save: func(s *Server, r *http.Request, id string, v url.Values, _ *pathway.Document) error {
+			_, err := s.Pathway.Invite(r.Context(), id, pathway.InviteInput{OrganisationID: v.Get("organisation"),
+				Capacity: access.Capacity(v.Get("capacity")), Basis: v.Get("basis"), ConsentID: v.Get("consent"),
+				MeasureID: v.Get("measure"), From: v.Get("from"), To: v.Get("to"), Note: v.Get("note")})
+			return err
+		}},
+	{Path: "note", Kind: "note", Title: "Écrire une note", Section: access.SecNotes, Done: "Note ajoutée au fil du dossier.",
+		Save: func(s *Server, r *http.Request, id string, v url.Values, _ *pathway.Document) error {
+			return s.Pathway.AddNote(r.Context(), id, v.Get("care") == "1", v.Get("text"))
+		}},
+}
+
+// childFormShow shows form f for child id, loading what its selects need.
+func (s *Server) childFormShow(w http.ResponseWriter, r *http.Request, status int, f childFormDef, id string, form Form) error {
+	rec, err := s.Pathway.Get(r.Context(), id, pathway.Options{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if !rec.CanWrite(f.Section) && !(f.Kind == "note" && rec.CanWrite(access.SecCareNotes)) {
+		return apperr.New(apperr.Forbidden, "Vous ne pouvez pas modifier cette partie du dossier.")
+	}
+	p := childFormPage{Form: form, Kind: f.Kind, Title: f.Title, Action: "/enfants/" + id + "/" + f.Path, Record: &rec,
+		Back: "/enfants/" + id, Multipart: f.Multipart}
+	if f.Kind == "identity" && form.Values == nil {
+		c := rec.Child
+		p.Form.Values = url.Values{"first_name": {c.FirstName}, "last_name": {c.LastName}, "birth_date": {c.BirthDate},
+			"sex": {c.Sex}, "living_kind": {c.LivingKind}, "living_structure": {c.LivingStructureID},
+			"living_carer": {c.LivingCarerID}, "living_note": {c.LivingNote}, "school_kind": {c.SchoolKind}, "school_note": {c.SchoolNote}}
+	}
+	if p.Form.Values == nil {
+		p.Form.Values = url.Values{}
+	}
+	if f.Kind == "identity" {
+		return s.identityForm(w, r, status, p)
+	}
+	if f.Kind == "invite" || f.Kind == "notification" {
+		if p.Structs, err = s.structureChoices(r, ""); err != nil {
+			return err
+		}
+	}
+	s.render(w, r, status, "child_form", f.Title, p)
+	return nil
+}
+
+func (s *Server) childFormGet(f childFormDef) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		return s.childFormShow(w, r, http.StatusOK, f, r.PathValue("id"), Form{Errors: map[string]string{}})
+	}
+}
+
+func (s *Server) childFormPost(f childFormDef) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id := r.PathValue("id")
+		var doc *pathway.Document
+		if f.Multipart && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+			if err := r.ParseMultipartForm(1 << 20); err != nil {
+				if err := tooLarge(err); err != nil {
+					if _, ok := apperr.As(err); ok {
+						return err
+					}
+				}
+				return apperr.New(apperr.Invalid, "Envoi illisible : recommencez, en choisissant à nouveau le document.")
+			}
+			if file, header, err := r.FormFile("document"); err == nil {
+				defer file.Close()
+				data, err := io.ReadAll(io.LimitReader(file, pathway.MaxDocument+1))
+				if err != nil {
+					return tooLarge(err)
+				}
+				doc = &pathway.Document{Name: header.Filename, Data: data}
+			}
+		} else if err := r.ParseForm(); err != nil {
+			return err
+		}
+		form := Form{Values: r.PostForm, Errors: map[string]string{}}
+		err := f.Save(s, r, id, r.PostForm, doc)
+		if formError(&form, err) {
+			return s.childFormShow(w, r, http.StatusUnprocessableEntity, f, id, form)
+		}
+		if e, ok := apperr.As(err); ok && e.Code == apperr.Conflict {
+			form.Message = e.Message
+			return s.childFormShow(w, r, http.StatusConflict, f, id, form)
+		}
+		if err != nil {
+			return err
+		}
+		s.flash(r, f.Done)
+		http.Redirect(w, r, "/enfants/"+id, http.StatusSeeOther)
+		return nil
+	}
+}
+
+func (s *Server) childDocument(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.Pathway.MeasureDocument(r.Context(), r.PathValue("id"), r.PathValue("mid"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+safeFilename(d.Name)+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, err = w.Write(d.Data)
+	return err
+}
+
+// safeFilename keeps a file name to letters, digits, dots and dashes.
+func safeFilename(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		if r < 128 && (r == '.' || r == '-' || r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9')) {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "document.pdf"
+	}
+	return b.String()
+}
+
+func (s *Server) childNotificationStatus(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	err := s.Pathway.SetNotificationStatus(r.Context(), id, r.PathValue("nid"), pathway.StatusInput{Status: r.PostForm.Get("status"),
+		WaitingAt: r.PostForm.Get("waiting_at"), AdmittedStructureID: r.PostForm.Get("admitted_structure")})
+	if e, ok := asInvalid(err); ok {
+		msgs := make([]string, 0, len(e.Fields))
+		for _, k := range sortedKeys(e.Fields) {
+			msgs = append(msgs, e.Fields[k])
+		}
+		s.flash(r, "Suite non enregistrée : "+strings.Join(msgs, " "))
+	} else if err != nil {
+		return err
+	} else {
+		s.flash(r, "Suite de la notification enregistrée.")
+	}
+	http.Redirect(w, r, "/enfants/"+id+"#notifications", http.StatusSeeOther)
+	return nil
+}
+
+// invitationsPage lists the invitations a director answers.
+type invitationsPage struct {
+	Items []pathway.Invitation
+	Form  Form
+}
+
+func (s *Server) childInvitations(w http.ResponseWriter, r *http.Request) error {
+	invs, err := s.Pathway.Invitations(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "child_invitations", "Invitations dans le cercle d'un enfant", invitationsPage{Items: invs})
+	return nil
+}
+
+func (s *Server) childAnswer(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	id, mid := r.PathValue("id"), r.PathValue("mid")
+	accept := r.PostForm.Get("answer") == "accept"
+	err := s.Pathway.Answer(r.Context(), id, mid, accept, r.PostForm["staff"])
+	if e, ok := asInvalid(err); ok {
+		invs, lerr := s.Pathway.Invitations(r.Context())
+		if lerr != nil {
+			return lerr
+		}
+		form := Form{Values: r.PostForm, Errors: map[string]string{mid: e.Fields["staff"]}, Message: e.Message}
+		s.render(w, r, http.StatusUnprocessableEntity, "child_invitations", "Invitations dans le cercle d'un enfant",
+			invitationsPage{Items: invs, Form: form})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !accept {
+		s.flash(r, "Invitation déclinée ; le référent en est informé.")
+		http.Redirect(w, r, "/enfants/invitations", http.StatusSeeOther)
+		return nil
+	}
+	s.flash(r, "Vous êtes dans le cercle de l'enfant ; les professionnels nommés voient son dossier.")
+	http.Redirect(w, r, "/enfants/"+id, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) childLeave(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	if err := s.Pathway.Leave(r.Context(), id, r.PathValue("mid")); err != nil {
+		return err
+	}
+	s.flash(r, "La structure est sortie du cercle : ses professionnels n'ont plus accès au dossier.")
+	if _, err := s.Pathway.Get(r.Context(), id, pathway.Options{Limit: 1}); err != nil {
+		http.Redirect(w, r, "/enfants", http.StatusSeeOther)
+		return nil
+	}
+	http.Redirect(w, r, "/enfants/"+id+"#cercle", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) childWithdraw(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	if err := s.Pathway.WithdrawConsent(r.Context(), id, r.PathValue("cid")); err != nil {
+		return err
+	}
+	s.flash(r, "Accord retiré. Ce qui reposait sur lui cesse dès maintenant ; le référent est informé.")
+	http.Redirect(w, r, "/enfants/"+id+"#accords", http.StatusSeeOther)
+	return nil
+}
+
+// childInviteParent gives a legal representative a parent account (or
+// links the one they have) and sends the invitation.
+func (s *Server) childInviteParent(w http.ResponseWriter, r *http.Request) error {
+	id, rid := r.PathValue("id"), r.PathValue("rid")
+	ctx := r.Context()
+	name, email, legal, err := s.Pathway.RelativeEmail(ctx, id, rid)
+	if err != nil {
+		return err
+	}
+	if !legal {
+		return apperr.New(apperr.Conflict, "Seul un représentant légal reçoit un accès parent.")
+	}
+	if email == "" {
+		return apperr.New(apperr.Conflict, "Ajoutez d'abord l'adresse e-mail de ce parent.")
+	}
+	rec, err := s.Pathway.Get(ctx, id, pathway.Options{Limit: 1})
+	if err != nil {
+		return err
+	}
+	// A parent may already have an account (another child, another
+	// département): the referent cannot see it, so the lookup runs as the
+	// system; LinkParent then accepts only an account that is a parent's.
+	accountID, err := s.Auth.AccountIDByEmail(access.WithActor(ctx, access.SystemActor), email)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
+	if accountID == "" {
+		acc, err := s.Auth.CreateAccount(ctx, auth.NewAccount{Email: email, Name: name, Invite: true,
+			Memberships: []auth.MembershipInput{{OrganisationID: rec.Child.ASEID, Role: access.RoleParent}}})
+		if err != nil {
+			return err
+		}
+		accountID = acc.ID
+	}
+	if err := s.Pathway.LinkParent(ctx, id, rid, accountID); err != nil {
+		return err
+	}
+	s.flash(r, name+" a reçu un accès parent : une invitation part à "+email+".")
+	http.Redirect(w, r, "/enfants/"+id+"#famille", http.StatusSeeOther)
+	return nil
+}
+
+// accessLogPage is who read the record.
+type accessLogPage struct {
+	Child pathway.Child
+	Rows  []pathway.Access
+}
+
+func (s *Server) childAccessLog(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	rows, err := s.Pathway.AccessLog(r.Context(), id, 500)
+	if err != nil {
+		return err
+	}
+	rec, err := s.Pathway.Get(r.Context(), id, pathway.Options{Limit: 1})
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "child_access", "Accès au dossier", accessLogPage{Child: rec.Child, Rows: rows})
+	return nil
+}
+
+// breakGlassPage is the break-glass form and the steering's report.
+type breakGlassPage struct {
+	Form     Form
+	Report   []pathway.Opening
+	IsReport bool
+}
+
+func (s *Server) breakGlassForm(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, "child_break_glass", "Accès d'urgence à un dossier", breakGlassPage{Form: Form{Values: url.Values{}}})
+	return nil
+}
+
+func (s *Server) breakGlass(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	form := formFrom(r)
+	v := r.PostForm
+	id, err := s.Pathway.BreakGlass(r.Context(), pathway.BreakGlassInput{Pseudonym: v.Get("pseudonym"), FirstName: v.Get("first_name"),
+		LastName: v.Get("last_name"), BirthDate: v.Get("birth_date"), Reason: v.Get("reason")})
+	if !formError(&form, err) {
+		if e, ok := apperr.As(err); ok && (e.Code == apperr.NotFound || e.Code == apperr.Conflict || e.Code == apperr.Forbidden) {
+			form.Message = e.Message
+		} else if err != nil {
+			return err
+		}
+	}
+	if form.Message != "" {
+		s.render(w, r, http.StatusUnprocessableEntity, "child_break_glass", "Accès d'urgence à un dossier", breakGlassPage{Form: form})
+		return nil
+	}
+	s.flash(r, "Accès d'urgence ouvert pour quelques heures. Le référent de l'enfant est prévenu ; votre motif est enregistré.")
+	http.Redirect(w, r, "/enfants/"+id, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) breakGlassReport(w http.ResponseWriter, r *http.Request) error {
+	dep := actorDepartement(r)
+	rows, err := s.Pathway.BreakGlassReport(r.Context(), dep, time.Now().AddDate(0, -3, 0))
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "child_break_glass", "Accès d'urgence du territoire", breakGlassPage{Report: rows, IsReport: true})
+	return nil
+}

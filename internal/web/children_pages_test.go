@@ -1,0 +1,135 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"passerelle/internal/db"
+	"passerelle/internal/db/dbtest"
+)
+
+const educatorMECS = "educatrice-mecs@demo.passerelle.test"
+
+// orgID returns the id of the organisation named name.
+func (e *env) orgID(name string) string {
+	e.t.Helper()
+	var id string
+	if err := e.db.Read(sys(), func(tx *db.Tx) error {
+		return tx.QueryRowContext(sys(), `SELECT id FROM organisations WHERE name = $1`, name).Scan(&id)
+	}); err != nil {
+		e.t.Fatalf("%s: %v", name, err)
+	}
+	return id
+}
+
+func (e *env) accountID(email string) string {
+	e.t.Helper()
+	id, err := e.srv.Auth.AccountIDByEmail(sys(), email)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return id
+}
+
+// The record through the pages: the referent opens it (a mistyped date
+// comes back with what was typed), records the placement and the MDPH
+// notification, invites the DITEP; its director accepts and names the
+// educator, who then sees the child; an unrelated educator and an unrelated
+// parent get 404 and an empty list; the mother, given a parent access, sees
+// the circle and not the notes.
+func TestChildPagesCircleAndNeedToKnow(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ref := e.login(referent)
+		form := url.Values{"first_name": {"Léo"}, "last_name": {"Garnier"}, "birth_date": {"31/02/2016"}, "sex": {"boy"},
+			"living_kind": {"structure"}, "living_structure": {e.orgID("MECS Beauregard (fictif)")}}
+		resp, body := e.postForm(ref, "/enfants/nouveau", form)
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Date invalide", `value="Léo"`, `value="Garnier"`)
+		form.Set("birth_date", "2016-02-20")
+		resp, body = e.postForm(ref, "/enfants/nouveau", form)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create: %d %s", resp.StatusCode, excerpt(body))
+		}
+		child := resp.Header.Get("Location")
+		id := strings.TrimPrefix(child, "/enfants/")
+
+		resp, body = e.postForm(ref, child+"/mesure", url.Values{"kind": {"placement_judiciaire"},
+			"authority": {"Juge des enfants de Saint-Étienne"}, "from": {"2026-09-01"}, "to": {""}})
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Indiquez la fin de la mesure", `value="Juge des enfants de Saint-Étienne"`)
+		resp, _ = e.postForm(ref, child+"/mesure", url.Values{"kind": {"placement_judiciaire"},
+			"authority": {"Juge des enfants de Saint-Étienne"}, "from": {"2026-09-01"}, "to": {"2028-08-31"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("measure: %d", resp.StatusCode)
+		}
+		resp, _ = e.postForm(ref, child+"/notification", url.Values{"orientation": {"ditep"}, "from": {"2026-06-01"},
+			"to": {"2029-05-31"}, "status": {"waiting"}, "waiting_at": {"DITEP Le Gier"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("notification: %d", resp.StatusCode)
+		}
+		resp, body = e.postForm(ref, child+"/invitation", url.Values{"organisation": {e.orgID("DITEP Le Gier (fictif)")},
+			"capacity": {"medico_social"}, "basis": {"shared_secrecy"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("invite: %d %s", resp.StatusCode, excerpt(body))
+		}
+
+		// Before the answer the educator does not know the child exists.
+		edu := e.login(educator)
+		resp, body = e.get(edu, child)
+		mustContain(t, resp, body, http.StatusNotFound, "n&#39;existe pas")
+		dir := e.login(ditepDirector)
+		resp, body = e.get(dir, "/enfants/invitations")
+		mustContain(t, resp, body, http.StatusOK, "Léo Garnier", "Karim Haddad")
+		answer := "/enfants/" + id + "/cercle/" + between(body, "/cercle/", "/reponse") + "/reponse"
+		resp, body = e.postForm(dir, answer, url.Values{"answer": {"accept"}})
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Nommez au moins une personne")
+		resp, _ = e.postForm(dir, answer, url.Values{"answer": {"accept"}, "staff": {e.accountID(educator)}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("answer: %d", resp.StatusCode)
+		}
+		resp, body = e.get(edu, child)
+		mustContain(t, resp, body, http.StatusOK, "Léo Garnier", "Orientation DITEP", "Placement ordonné par le juge des enfants", "Le cercle")
+		resp, body = e.get(edu, "/enfants")
+		mustContain(t, resp, body, http.StatusOK, "Léo")
+
+		for _, who := range []string{educatorMECS, parent, fosterCarer} {
+			c := e.login(who)
+			if resp, body := e.get(c, child); resp.StatusCode != http.StatusNotFound {
+				t.Errorf("%s opens the child: %d %s", who, resp.StatusCode, excerpt(body))
+			}
+			if _, body := e.get(c, "/enfants"); strings.Contains(body, "Garnier") {
+				t.Errorf("%s lists the child", who)
+			}
+			if _, body := e.get(c, "/enfants?q=garnier"); strings.Contains(body, "Garnier") {
+				t.Errorf("%s finds the child by name", who)
+			}
+		}
+
+		// The mother gets a parent access: she sees the circle, never the notes.
+		resp, _ = e.postForm(edu, child+"/note", url.Values{"text": {"Bonne semaine en classe, fatigue le jeudi."}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("note: %d", resp.StatusCode)
+		}
+		resp, _ = e.postForm(ref, child+"/proche", url.Values{"kind": {"mother"}, "name": {"Aurélie Fontaine"},
+			"authority": {"full"}, "email": {parent}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("relative: %d", resp.StatusCode)
+		}
+		_, body = e.get(ref, child)
+		rid := between(body, "/proches/", "/acces-parent")
+		resp, body = e.postForm(ref, child+"/proches/"+rid+"/acces-parent", nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("parent access: %d %s", resp.StatusCode, excerpt(body))
+		}
+		resp, body = e.get(e.login(parent), child)
+		mustContain(t, resp, body, http.StatusOK, "Qui accompagne votre enfant", "DITEP Le Gier", "Karim Haddad", "Qui a consulté le dossier")
+		if strings.Contains(body, "fatigue le jeudi") || strings.Contains(body, "Ce qui s&#39;est passé") {
+			t.Error("the parent reads the professionals' notes")
+		}
+
+		// The referent reads who opened the record.
+		resp, body = e.get(ref, child+"/acces")
+		mustContain(t, resp, body, http.StatusOK, "Karim Haddad", "a consulté le dossier", "Aurélie Fontaine")
+	})
+}
