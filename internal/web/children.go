@@ -209,7 +209,6 @@ func (s *Server) carerChoices(r *http.Request, dep string) ([]pathway.Person, er
 	return out, err
 }
 
-
 func (s *Server) identityForm(w http.ResponseWriter, r *http.Request, status int, p childFormPage) error {
 	dep := actorDepartement(r)
 	var err error
