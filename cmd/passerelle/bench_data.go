@@ -13,15 +13,20 @@ import (
 	"passerelle/internal/demo/national"
 )
 
-const benchDataUsage = "usage: passerelle bench-data --structures N [--seed S] [--json]"
+const benchDataUsage = "usage: passerelle bench-data --structures N [--children N] [--seed S] [--json]"
 
 // maxBenchStructures bounds the generator: beyond, the fiction blocks of
 // phone numbers wrap around and a run takes minutes.
 const maxBenchStructures = 100_000
 
+// maxBenchChildren bounds the children's records (the default is 40 a
+// structure: 400,000 for a national directory of 10,000 structures).
+const maxBenchChildren = 2_000_000
+
 // benchDataCmd runs "passerelle bench-data --structures N [--seed S]": a
 // fictional national directory for the benchmarks, with a year of its
-// capacity board (declarations, holds, bookings and history), written
+// capacity board (declarations, holds, bookings and history) and the
+// children's shared records (--children, 40 a structure by default), written
 // beside the demo territory but never beside real data. With --json it
 // prints only what it wrote, as one JSON line for scripts/bench.
 func benchDataCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -30,11 +35,18 @@ func benchDataCmd(ctx context.Context, args []string, getenv func(string) string
 	n := fs.Int("structures", 0, "")
 	seed := fs.Uint64("seed", 1, "")
 	asJSON := fs.Bool("json", false, "")
+	children := fs.Int("children", -1, "")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return errors.New(benchDataUsage)
 	}
 	if *n < 1 || *n > maxBenchStructures {
 		return fmt.Errorf("--structures : un nombre entre 1 et %d (%s)", maxBenchStructures, benchDataUsage)
+	}
+	if *children < 0 {
+		*children = min(*n*national.ChildrenPerReferent, maxBenchChildren)
+	}
+	if *children > maxBenchChildren {
+		return fmt.Errorf("--children : un nombre entre 0 et %d (%s)", maxBenchChildren, benchDataUsage)
 	}
 	_, d, err := open(ctx, getenv)
 	if err != nil {
@@ -55,9 +67,23 @@ func benchDataCmd(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
+	nextChild := *children / 10
+	kids, err := national.LoadChildren(ctx, d, national.NewPlan(*n, *seed), national.ChildOptions{Children: *children, Seed: *seed,
+		Progress: func(done int) {
+			if done >= nextChild && done < *children && !*asJSON {
+				fmt.Fprintf(stdout, "  %s enfants sur %s…\n", thousands(done), thousands(*children))
+				nextChild = done + *children/10
+			}
+		}})
+	if e, ok := apperr.As(err); ok {
+		return errors.New(e.Message)
+	}
+	if err != nil {
+		return err
+	}
 	took := time.Since(start)
 	if *asJSON {
-		return json.NewEncoder(stdout).Encode(datasetLine(sum, *seed, took))
+		return json.NewEncoder(stdout).Encode(datasetLine(sum, kids, *seed, took))
 	}
 	fmt.Fprintf(stdout, "Annuaire national fictif écrit en %.1f s (graine %d) :\n", took.Seconds(), *seed)
 	fmt.Fprintf(stdout, "  %s structures dans %d départements et %s communes, dont %s à adresse confidentielle\n",
@@ -69,6 +95,11 @@ func benchDataCmd(ctx context.Context, args []string, getenv func(string) string
 		thousands(b.Offers), thousands(b.Declarations), thousands(b.Live), thousands(b.Stale))
 	fmt.Fprintf(stdout, "  %s options et réservations (%s en cours) de %s services de l'ASE, %s lignes d'historique sur 12 mois\n",
 		thousands(b.Holds), thousands(b.LiveHolds), thousands(b.Services), thousands(b.History))
+	fmt.Fprintf(stdout, "  %s dossiers d'enfants (%s avec 5 ans d'historique) suivis par %s référents ASE ; %s comptes de professionnels des structures\n",
+		thousands(kids.Children), thousands(kids.Busy), thousands(kids.Referents), thousands(kids.Staff))
+	fmt.Fprintf(stdout, "  %s proches, %s mesures (%s renouvellements), %s notifications MDPH, %s structures dans les cercles (%s professionnels nommés), %s événements\n",
+		thousands(kids.Relatives), thousands(kids.Measures), thousands(kids.Renewals), thousands(kids.Notifications),
+		thousands(kids.Circle), thousands(kids.CircleStaff), thousands(kids.Events))
 	fmt.Fprintf(stdout, "Toutes ces organisations sont marquées fictives ; « passerelle demo reset » les efface.\n")
 	return nil
 }
@@ -95,14 +126,24 @@ type dataset struct {
 	LiveHolds      int `json:"live_holds"`
 	Services       int `json:"ase_services"`
 	History        int `json:"history"`
+	// The children's records.
+	Children      int `json:"children"`
+	BusyChildren  int `json:"busy_children"`
+	Referents     int `json:"referents"`
+	Measures      int `json:"measures"`
+	Notifications int `json:"notifications"`
+	Circle        int `json:"circle"`
+	Events        int `json:"events"`
 }
 
-func datasetLine(s national.Summary, seed uint64, took time.Duration) dataset {
+func datasetLine(s national.Summary, k national.ChildSummary, seed uint64, took time.Duration) dataset {
 	b := s.Board
 	return dataset{Kind: "dataset", Name: "national directory", Seed: seed, Structures: s.Structures, Offers: s.Offers,
 		Contacts: s.Contacts, Operators: s.Operators, Departements: s.Departements, Communes: s.Communes,
 		Ms: float64(took.Microseconds()) / 1000, DeclaredOffers: b.Offers, Declarations: b.Declarations, Live: b.Live,
-		Stale: b.Stale, Holds: b.Holds, LiveHolds: b.LiveHolds, Services: b.Services, History: b.History}
+		Stale: b.Stale, Holds: b.Holds, LiveHolds: b.LiveHolds, Services: b.Services, History: b.History,
+		Children: k.Children, BusyChildren: k.Busy, Referents: k.Referents, Measures: k.Measures,
+		Notifications: k.Notifications, Circle: k.Circle, Events: k.Events}
 }
 
 // thousands writes 10000 the French way, "10 000" (narrow no-break space).

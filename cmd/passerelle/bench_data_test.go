@@ -15,8 +15,10 @@ import (
 // what it wrote, directory and board, and refuses a database with real
 // organisations.
 func TestBenchData(t *testing.T) {
-	want := national.NewPlan(150, 3).Summarize()
+	plan := national.NewPlan(150, 3)
+	want := plan.Summarize()
 	b := want.Board
+	kids := national.NewChildPlan(plan, 300, 3).Summarize()
 	for _, dialect := range []db.Dialect{db.SQLite, db.Postgres} {
 		t.Run(string(dialect), func(t *testing.T) {
 			env := map[string]string{"PASSERELLE_DATABASE_URL": dbtest.URL(t, dialect)}
@@ -40,7 +42,20 @@ func TestBenchData(t *testing.T) {
 			demoHolds := count(`SELECT count(*) FROM capacity_holds`)
 			demoHistory := count(`SELECT count(*) FROM capacity_history`)
 
-			code, out, errs := runCmd(env, "bench-data", "--structures", "150", "--seed", "3")
+			demoChildren := count(`SELECT count(*) FROM children`)
+			demoAccounts := count(`SELECT count(*) FROM accounts`)
+			childTables := map[string]int{"child_relatives": kids.Relatives, "child_measures": kids.Measures,
+				"child_notifications": kids.Notifications, "child_circle": kids.Circle, "child_circle_staff": kids.CircleStaff,
+				"child_events": kids.Events,
+				// renewals, and staff named in a circle who work in the member structure
+				"child_measures WHERE renews_id IS NOT NULL": kids.Renewals,
+				"child_circle_staff s JOIN memberships m ON m.account_id = s.account_id JOIN child_circle k ON k.id = s.member_id AND k.organisation_id = m.organisation_id": kids.CircleStaff}
+			before := map[string]int{}
+			for table := range childTables {
+				before[table] = count(`SELECT count(*) FROM ` + table)
+			}
+
+			code, out, errs := runCmd(env, "bench-data", "--structures", "150", "--seed", "3", "--children", "300")
 			if code != 0 || !strings.Contains(out, "150 structures dans 101 départements") || !strings.Contains(out, "graine 3") {
 				t.Fatalf("bench-data: %d %q %q", code, out, errs)
 			}
@@ -48,6 +63,8 @@ func TestBenchData(t *testing.T) {
 				thousands(b.Declarations) + " déclarations, dont " + thousands(b.Live) + " ouvertes aujourd'hui (" + thousands(b.Stale) + " périmées)",
 				thousands(b.Holds) + " options et réservations (" + thousands(b.LiveHolds) + " en cours) de 101 services de l'ASE, " +
 					thousands(b.History) + " lignes d'historique sur 12 mois",
+				"300 dossiers d'enfants (" + thousands(kids.Busy) + " avec 5 ans d'historique) suivis par " + thousands(kids.Referents) + " référents ASE",
+				thousands(kids.Measures) + " mesures (" + thousands(kids.Renewals) + " renouvellements)",
 			} {
 				if !strings.Contains(out, s) {
 					t.Errorf("the output does not say %q:\n%s", s, out)
@@ -58,12 +75,29 @@ func TestBenchData(t *testing.T) {
 				`SELECT count(*) FROM capacity_holds`:                                          demoHolds + b.Holds,
 				`SELECT count(*) FROM capacity_history`:                                        demoHistory + b.History,
 				`SELECT count(*) FROM organisations WHERE kind = 'ase' AND email LIKE 'ase-%'`: 101,
+				`SELECT count(*) FROM children`:                                                demoChildren + 300,
+				`SELECT count(DISTINCT pseudonym) FROM children`:                               demoChildren + 300,
+				`SELECT count(*) FROM accounts`:                                                demoAccounts + kids.Referents + kids.Staff,
+				`SELECT count(*) FROM accounts a JOIN memberships m ON m.account_id = a.id
+					WHERE m.role = 'ase_referent' AND a.email LIKE 'referent-%'`: kids.Referents,
+				`SELECT count(*) FROM children c WHERE c.referent_id IS NULL OR c.search_name = '' OR c.pseudonym NOT LIKE 'E-____-____'
+					OR NOT EXISTS (SELECT 1 FROM memberships m WHERE m.account_id = c.referent_id AND m.organisation_id = c.ase_id
+					AND m.role = 'ase_referent')`: 0,
+				`SELECT count(*) FROM (SELECT referent_id FROM children GROUP BY referent_id HAVING count(*) > 40) x`: 0,
 				`SELECT count(*) FROM availabilities a WHERE a.taken > a.places OR a.taken <> (SELECT COALESCE(SUM(h.places), 0)
 					FROM capacity_holds h WHERE h.availability_id = a.id AND h.status IN ('held', 'booked'))`: 0,
 			} {
 				if got := count(q); got != n {
 					t.Errorf("%s: %d, want %d", q, got, n)
 				}
+			}
+			for table, n := range childTables {
+				if got := count(`SELECT count(*) FROM ` + table); got != before[table]+n {
+					t.Errorf("%s: %d rows, want %d + %d", table, got, before[table], n)
+				}
+			}
+			if kids.Busy == 0 || kids.Events < 300*8 {
+				t.Errorf("children of the plan: %+v", kids)
 			}
 		})
 	}
