@@ -173,6 +173,9 @@ func insert(ctx context.Context, tx *db.Tx, hash string) (Summary, error) {
 	if err := insertCapacity(ctx, tx, ids); err != nil {
 		return Summary{}, err
 	}
+	if err := insertChildren(ctx, tx, ids); err != nil {
+		return Summary{}, err
+	}
 	return s, nil
 }
 

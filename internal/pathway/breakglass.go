@@ -225,6 +225,8 @@ func ActionLabel(action string) string {
 		return "a consulté les accès au dossier"
 	case "child.export":
 		return "a exporté le dossier"
+	case "demo.child":
+		return "a créé le dossier (démonstration)"
 	case "child.relative.read":
 		return "a consulté les coordonnées d'un proche"
 	}

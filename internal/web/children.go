@@ -277,7 +277,7 @@ func (s *Server) childView(w http.ResponseWriter, r *http.Request) error {
 	p := childPage{R: rec, Section: string(section)}
 	p.IsParent = rec.Is(access.RelParent) && len(rec.Relations) == 1
 	if p.IsParent {
-		if p.Access, err = s.Pathway.AccessLog(r.Context(), id, 30); err != nil {
+		if p.Access, err = s.Pathway.AccessLog(r.Context(), id, 12); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,246 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"passerelle/internal/access"
+	"passerelle/internal/audit"
+	"passerelle/internal/db"
+	"passerelle/internal/geo"
+)
+
+// The demo children: invented, each with a pathway the field will
+// recognise, all followed by the demo referent. Dates are relative to the
+// day the demo is loaded, so that the alerts and the "without solution"
+// flag show whatever the day.
+
+type childSeed struct {
+	Key, First, Last, Sex string
+	AgeYears              int
+	Living                string // structure key, "carer:" + mailbox, or "family"
+	School, SchoolNote    string
+	Relatives             []relativeSeed
+	Measures              []measureSeed
+	Notifications         []notificationSeed
+	Circle                []memberSeed
+	Notes                 []string
+}
+
+type relativeSeed struct {
+	Kind, Name, Relationship, Authority, Mailbox string // Mailbox: a demo parent account
+}
+
+type measureSeed struct {
+	Kind, Authority string
+	FromDays, ToDay int // days from today; ToDay 0: no end
+}
+
+type notificationSeed struct {
+	Orientation, Modality, Status, WaitingAt, Admitted string
+	FromDays, ToDays                                   int
+}
+
+type memberSeed struct {
+	Org      string
+	Capacity access.Capacity
+	Basis    string // consent (given by the first relative), decision (the first judicial measure), shared_secrecy
+	Staff    []string
+	FromDays int
+}
+
+var children = []childSeed{
+	{Key: "lucas", First: "Lucas", Last: "Fontaine", Sex: "boy", AgeYears: 9, Living: "mecs", School: "ulis",
+		SchoolNote: "CM1 avec ULIS, école Jules-Ferry",
+		Relatives: []relativeSeed{
+			{Kind: "mother", Name: "Aurélie Fontaine", Relationship: "Visites un samedi sur deux, appels le mercredi", Authority: "full", Mailbox: "famille"},
+			{Kind: "relative", Name: "Jeanne Fontaine", Relationship: "Grand-mère, accueille Lucas pendant les vacances", Authority: "none"},
+		},
+		Measures: []measureSeed{
+			{Kind: "opp", Authority: "Juge des enfants de Saint-Étienne", FromDays: -430, ToDay: -400},
+			{Kind: "placement_judiciaire", Authority: "Juge des enfants de Saint-Étienne", FromDays: -399, ToDay: 45},
+		},
+		Notifications: []notificationSeed{{Orientation: "ditep", Modality: "Accueil de jour et internat séquentiel", Status: "admitted",
+			Admitted: "ditep", FromDays: -300, ToDays: 430}},
+		Circle: []memberSeed{
+			{Org: "mecs", Capacity: access.CapLivingPlace, Basis: "decision", Staff: []string{"educatrice-mecs", "directeur"}, FromDays: -399},
+			{Org: "ditep", Capacity: access.CapMedicoSocial, Basis: "consent", Staff: []string{"educateur"}, FromDays: -250},
+		},
+		Notes: []string{"Rentrée au DITEP bien passée ; deux jours d'internat par semaine à partir d'octobre.",
+			"Point avec la MECS : Lucas dort mal les soirs de visite, on ajuste le retour du samedi."}},
+	{Key: "ines", First: "Inès", Last: "Benali", Sex: "girl", AgeYears: 7, Living: "carer:assistante-familiale", School: "part_time",
+		SchoolNote: "CE1, scolarité le matin",
+		Relatives: []relativeSeed{{Kind: "father", Name: "Karim Benali", Relationship: "Visites médiatisées une fois par mois", Authority: "full"}},
+		Measures: []measureSeed{{Kind: "placement_judiciaire", Authority: "Juge des enfants de Roanne", FromDays: -200, ToDay: 530}},
+		Notifications: []notificationSeed{{Orientation: "sessad", Modality: "Accompagnement en milieu ordinaire", Status: "waiting",
+			WaitingAt: "SESSAD L'Envol, SESSAD du Brionnais-Roannais", FromDays: -150, ToDays: 580}},
+		Circle: []memberSeed{
+			{Org: "placement-familial", Capacity: access.CapFosterCarer, Basis: "decision", Staff: []string{"assistante-familiale"}, FromDays: -200},
+			{Org: "emr-sud", Capacity: access.CapMobileTeam, Basis: "shared_secrecy", Staff: []string{"equipe-mobile"}, FromDays: -30},
+		},
+		Notes: []string{"Inès attend une place en SESSAD depuis cinq mois ; l'équipe mobile passe chaque semaine chez l'assistante familiale."}},
+	{Key: "nathan", First: "Nathan", Last: "Roche", Sex: "boy", AgeYears: 13, Living: "family", School: "ordinary",
+		SchoolNote: "5e, collège Gambetta, exclusions temporaires répétées",
+		Relatives: []relativeSeed{{Kind: "mother", Name: "Sandrine Roche", Authority: "full"}, {Kind: "father", Name: "David Roche", Authority: "full"}},
+		Measures: []measureSeed{{Kind: "aemo", Authority: "Juge des enfants de Saint-Étienne", FromDays: -330, ToDay: 25}},
+		Notifications: []notificationSeed{{Orientation: "itep", Modality: "Externat", Status: "notified", FromDays: -40, ToDays: 690}},
+		Circle: []memberSeed{{Org: "cmpp", Capacity: access.CapCare, Basis: "consent", FromDays: -120}}},
+	{Key: "chloe", First: "Chloé", Last: "Mercier", Sex: "girl", AgeYears: 2, Living: "pouponniere", School: "too_young",
+		Relatives: []relativeSeed{{Kind: "mother", Name: "Laura Mercier", Relationship: "Visites trois fois par semaine à la pouponnière", Authority: "full"}},
+		Measures: []measureSeed{{Kind: "opp", Authority: "Juge des enfants de Saint-Étienne", FromDays: -20, ToDay: 160}},
+		Circle: []memberSeed{{Org: "pouponniere", Capacity: access.CapLivingPlace, Basis: "decision", FromDays: -20}}},
+}
+
+// insertChildren writes the demo children, their pathways and circles.
+func insertChildren(ctx context.Context, tx *db.Tx, ids map[string]string) error {
+	account := func(mailbox string) (string, error) {
+		var id string
+		err := tx.QueryRowContext(ctx, `SELECT id FROM accounts WHERE email = $1`, address(mailbox)).Scan(&id)
+		return id, err
+	}
+	referent, err := account("referent")
+	if err != nil {
+		return err
+	}
+	today := time.Date(tx.Now.Year(), tx.Now.Month(), tx.Now.Day(), 0, 0, 0, 0, time.UTC)
+	day := func(n int) string { return today.AddDate(0, 0, n).Format(time.DateOnly) }
+	for i, c := range children {
+		id := db.NewID()
+		birth := today.AddDate(-c.AgeYears, -(i*3 + 2), -i*7).Format(time.DateOnly)
+		var structure, carer any
+		kind := "family"
+		switch {
+		case c.Living == "family":
+		case len(c.Living) > 6 && c.Living[:6] == "carer:":
+			kind = "foster_carer"
+			if carer, err = account(c.Living[6:]); err != nil {
+				return err
+			}
+		default:
+			kind, structure = "structure", ids[c.Living]
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO children (id, pseudonym, ase_id, referent_id, departement, first_name, last_name,
+			search_name, birth_date, sex, living_kind, living_structure_id, living_carer_id, school_kind, school_note, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)`,
+			id, fmt.Sprintf("E-DEMO-%04d", i+1), ids["ase"], referent, Departement, c.First, c.Last, geo.Fold(c.Last+" "+c.First),
+			birth, c.Sex, kind, structure, carer, c.School, c.SchoolNote, tx.Now); err != nil {
+			return fmt.Errorf("child %s: %w", c.Key, err)
+		}
+		ev := func(at time.Time, kind string, section access.Section, summary, body string) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO child_events (id, child_id, at, kind, section, summary, body, actor_id, actor_name,
+				organisation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'Sophie Duret', $9)`,
+				db.NewID(), id, at, kind, string(section), summary, body, referent, ids["ase"])
+			return err
+		}
+		opened := tx.Now.AddDate(0, 0, -450)
+		if err := ev(opened, "created", access.SecIdentity, "Dossier ouvert", ""); err != nil {
+			return err
+		}
+		var relatives []string
+		for _, r := range c.Relatives {
+			rid := db.NewID()
+			var acc any
+			if r.Mailbox != "" {
+				if acc, err = account(r.Mailbox); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO child_relatives (id, child_id, kind, name, relationship, authority, account_id,
+				created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`, rid, id, r.Kind, r.Name, r.Relationship,
+				r.Authority, acc, tx.Now); err != nil {
+				return err
+			}
+			relatives = append(relatives, rid)
+		}
+		var judicial, previous string
+		for _, m := range c.Measures {
+			mid := db.NewID()
+			to := "9999-12-31"
+			if m.ToDay != 0 {
+				to = day(m.ToDay)
+			}
+			var renews any
+			if previous != "" {
+				renews = previous
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO child_measures (id, child_id, kind, authority, decided_on, starts_on, ends_on,
+				renews_id, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, 'Sophie Duret')`,
+				mid, id, m.Kind, m.Authority, day(m.FromDays), to, renews, tx.Now); err != nil {
+				return err
+			}
+			if judicial == "" && m.Kind != "accueil_provisoire" && m.Kind != "aed" {
+				judicial = mid
+			}
+			previous = mid
+			if err := ev(tx.Now.AddDate(0, 0, m.FromDays), "measure", access.SecMeasures, "Mesure : "+m.Kind+" — "+m.Authority, ""); err != nil {
+				return err
+			}
+		}
+		for _, n := range c.Notifications {
+			var admitted any
+			if n.Admitted != "" {
+				admitted = ids[n.Admitted]
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO child_notifications (id, child_id, orientation, modality, starts_on, ends_on,
+				status, waiting_at, admitted_structure_id, status_on, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $5, $10, $10)`, db.NewID(), id, n.Orientation, n.Modality,
+				day(n.FromDays), day(n.ToDays), n.Status, n.WaitingAt, admitted, tx.Now); err != nil {
+				return err
+			}
+			if err := ev(tx.Now.AddDate(0, 0, n.FromDays), "notification", access.SecNotifications,
+				"Notification MDPH : orientation "+n.Orientation, ""); err != nil {
+				return err
+			}
+		}
+		var consent any
+		if len(relatives) > 0 {
+			cid := db.NewID()
+			if _, err := tx.ExecContext(ctx, `INSERT INTO child_consents (id, child_id, relative_id, scope, subject, given_on, until_on,
+				created_at, created_by) VALUES ($1, $2, $3, 'circle', 'Partage avec les structures qui accompagnent l''enfant', $4,
+				'9999-12-31', $5, 'Sophie Duret')`, cid, id, relatives[0], day(-260), tx.Now); err != nil {
+				return err
+			}
+			consent = cid
+		}
+		for _, m := range c.Circle {
+			mid := db.NewID()
+			var cons, meas any
+			switch m.Basis {
+			case "consent":
+				cons = consent
+			case "decision":
+				meas = judicial
+			}
+			status := "active"
+			var answered any = tx.Now.AddDate(0, 0, m.FromDays)
+			if len(m.Staff) == 0 {
+				status, answered = "invited", nil
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO child_circle (id, child_id, organisation_id, capacity, status, basis, consent_id,
+				measure_id, starts_on, ends_on, invited_by, invited_at, answered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+				'9999-12-31', 'Sophie Duret', $10, $11)`, mid, id, ids[m.Org], string(m.Capacity), status, m.Basis, cons, meas,
+				day(m.FromDays), tx.Now.AddDate(0, 0, m.FromDays-2), answered); err != nil {
+				return fmt.Errorf("circle %s: %w", m.Org, err)
+			}
+			for _, s := range m.Staff {
+				acc, err := account(s)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO child_circle_staff (member_id, account_id) VALUES ($1, $2)`, mid, acc); err != nil {
+					return err
+				}
+			}
+		}
+		for j, n := range c.Notes {
+			if err := ev(tx.Now.AddDate(0, 0, -14*(len(c.Notes)-j)), "note", access.SecNotes, "Note", n); err != nil {
+				return err
+			}
+		}
+		if err := audit.Record(ctx, tx, audit.Entry{Action: "demo.child", ResourceType: string(access.ResChild), ResourceID: id}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
