@@ -71,8 +71,8 @@ var children = []childSeed{
 			"Point avec la MECS : Lucas dort mal les soirs de visite, on ajuste le retour du samedi."}},
 	{Key: "ines", First: "Inès", Last: "Benali", Sex: "girl", AgeYears: 7, Living: "carer:assistante-familiale", School: "part_time",
 		SchoolNote: "CE1, scolarité le matin",
-		Relatives: []relativeSeed{{Kind: "father", Name: "Karim Benali", Relationship: "Visites médiatisées une fois par mois", Authority: "full"}},
-		Measures: []measureSeed{{Kind: "placement_judiciaire", Authority: "Juge des enfants de Roanne", FromDays: -200, ToDay: 530}},
+		Relatives:  []relativeSeed{{Kind: "father", Name: "Karim Benali", Relationship: "Visites médiatisées une fois par mois", Authority: "full"}},
+		Measures:   []measureSeed{{Kind: "placement_judiciaire", Authority: "Juge des enfants de Roanne", FromDays: -200, ToDay: 530}},
 		Notifications: []notificationSeed{{Orientation: "sessad", Modality: "Accompagnement en milieu ordinaire", Status: "waiting",
 			WaitingAt: "SESSAD L'Envol, SESSAD du Brionnais-Roannais", FromDays: -150, ToDays: 580}},
 		Circle: []memberSeed{
@@ -81,15 +81,15 @@ var children = []childSeed{
 		},
 		Notes: []string{"Inès attend une place en SESSAD depuis cinq mois ; l'équipe mobile passe chaque semaine chez l'assistante familiale."}},
 	{Key: "nathan", First: "Nathan", Last: "Roche", Sex: "boy", AgeYears: 13, Living: "family", School: "ordinary",
-		SchoolNote: "5e, collège Gambetta, exclusions temporaires répétées",
-		Relatives: []relativeSeed{{Kind: "mother", Name: "Sandrine Roche", Authority: "full"}, {Kind: "father", Name: "David Roche", Authority: "full"}},
-		Measures: []measureSeed{{Kind: "aemo", Authority: "Juge des enfants de Saint-Étienne", FromDays: -330, ToDay: 25}},
+		SchoolNote:    "5e, collège Gambetta, exclusions temporaires répétées",
+		Relatives:     []relativeSeed{{Kind: "mother", Name: "Sandrine Roche", Authority: "full"}, {Kind: "father", Name: "David Roche", Authority: "full"}},
+		Measures:      []measureSeed{{Kind: "aemo", Authority: "Juge des enfants de Saint-Étienne", FromDays: -330, ToDay: 25}},
 		Notifications: []notificationSeed{{Orientation: "itep", Modality: "Externat", Status: "notified", FromDays: -40, ToDays: 690}},
-		Circle: []memberSeed{{Org: "cmpp", Capacity: access.CapCare, Basis: "consent", FromDays: -120}}},
+		Circle:        []memberSeed{{Org: "cmpp", Capacity: access.CapCare, Basis: "consent", FromDays: -120}}},
 	{Key: "chloe", First: "Chloé", Last: "Mercier", Sex: "girl", AgeYears: 2, Living: "pouponniere", School: "too_young",
 		Relatives: []relativeSeed{{Kind: "mother", Name: "Laura Mercier", Relationship: "Visites trois fois par semaine à la pouponnière", Authority: "full"}},
-		Measures: []measureSeed{{Kind: "opp", Authority: "Juge des enfants de Saint-Étienne", FromDays: -20, ToDay: 160}},
-		Circle: []memberSeed{{Org: "pouponniere", Capacity: access.CapLivingPlace, Basis: "decision", FromDays: -20}}},
+		Measures:  []measureSeed{{Kind: "opp", Authority: "Juge des enfants de Saint-Étienne", FromDays: -20, ToDay: 160}},
+		Circle:    []memberSeed{{Org: "pouponniere", Capacity: access.CapLivingPlace, Basis: "decision", FromDays: -20}}},
 }
 
 // insertChildren writes the demo children, their pathways and circles.
