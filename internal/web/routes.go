@@ -100,6 +100,7 @@ func (s *Server) routes() {
 	s.apiRoute("GET", "/api/v1/audit", s.apiAudit)
 	s.directoryAPIRoutes()
 	s.capacityAPIRoutes()
+	s.childrenAPIRoutes()
 	m.HandleFunc("/api/", s.apiHandler(s.apiNotFound))
 
 	m.HandleFunc("/", s.public(s.notFound))
