@@ -269,3 +269,17 @@ func ChildScope(a Actor, idColumn, aseColumn, carerColumn string, now time.Time,
 func ConsentLive(m, today string) string {
 	return fmt.Sprintf("(%[1]s.basis <> 'consent' OR EXISTS (SELECT 1 FROM child_consents k WHERE k.id = %[1]s.consent_id AND k.withdrawn_at IS NULL AND k.given_on <= %[2]s AND k.until_on >= %[2]s))", m, today)
 }
+
+// ChildExportScope returns the SQL condition limiting an export of
+// children to those the actor may export (the ActionExport rule: the
+// records of the ASE services where the actor is a referent).
+func ChildExportScope(a Actor, aseColumn string, args *db.Args) string {
+	if a.System {
+		return "TRUE"
+	}
+	orgs := a.OrgsWhere(RoleASEReferent)
+	if len(orgs) == 0 {
+		return "FALSE"
+	}
+	return aseColumn + " IN (" + db.List(args, orgs) + ")"
+}

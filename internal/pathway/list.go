@@ -107,3 +107,27 @@ func (s *Service) List(ctx context.Context, f Filter) (List, error) {
 	})
 	return out, err
 }
+
+// Count returns how many children the actor is related to (only those
+// whose referent they are with mine), and how many of those have a
+// notification waiting past the delay: figures for the home page, which
+// name no child and so are not audited.
+func (s *Service) Count(ctx context.Context, mine bool) (total, withoutSolution int, err error) {
+	if err := access.Check(ctx, access.ActionList, access.Resource{Type: access.ResChild}); err != nil {
+		return 0, 0, err
+	}
+	a := access.ActorFrom(ctx)
+	err = s.DB.Read(ctx, func(tx *db.Tx) error {
+		var args db.Args
+		cond := access.ChildScope(a, "c.id", "c.ase_id", "c.living_carer_id", tx.Now, &args)
+		if mine {
+			cond += " AND c.referent_id = " + args.Add(a.AccountID)
+		}
+		t := args.Add(dayOf(tx.Now))
+		cutoff := args.Add(dayOf(tx.Now.Add(-s.withoutSolutionAfter())))
+		return tx.QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(CASE WHEN EXISTS (SELECT 1 FROM child_notifications n
+			WHERE n.child_id = c.id AND n.status IN ('notified', 'waiting') AND n.starts_on <= `+cutoff+` AND n.ends_on >= `+t+`)
+			THEN 1 ELSE 0 END), 0) FROM children c WHERE `+cond, args.Values()...).Scan(&total, &withoutSolution)
+	})
+	return total, withoutSolution, err
+}

@@ -378,3 +378,26 @@ func TestThreshold(t *testing.T) {
 		}
 	}
 }
+
+// The export names no child: pseudonyms only, for the referents of the
+// service that owns the records, audited.
+func TestExportIsPseudonymisedAndScoped(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		c := must(e.s.Create(e.as("referent"), pathway.ChildInput{FirstName: "Jade", LastName: "Moreau", BirthDate: "2014-07-01", Sex: "girl"}))
+		must(e.s.AddNotification(e.as("referent"), c.ID, pathway.NotificationInput{Orientation: "ime", From: "2026-09-01", To: "2029-08-31"}))
+		rows := must(e.s.Export(e.as("colleague")))
+		if len(rows) != 1 || rows[0].Pseudonym != c.Pseudonym || rows[0].BirthYear != "2014" || !rows[0].WithoutSolution ||
+			rows[0].Notifications != "ime: notified" {
+			t.Fatalf("export %+v", rows)
+		}
+		if rows := must(e.s.Export(e.as("referent69"))); len(rows) != 0 {
+			t.Fatalf("another département exports %d rows", len(rows))
+		}
+		for _, who := range []string{"ditepEducator", "steering", "parent"} {
+			if _, err := e.s.Export(e.as(who)); !apperr.Is(err, apperr.Forbidden) {
+				t.Errorf("%s exports: %v", who, err)
+			}
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"io"
 	"net/http"
@@ -13,6 +14,8 @@ import (
 	"passerelle/internal/apperr"
 	"passerelle/internal/auth"
 	"passerelle/internal/db"
+	"passerelle/internal/export"
+	"passerelle/internal/org"
 	"passerelle/internal/pathway"
 )
 
@@ -26,6 +29,8 @@ func (s *Server) childrenRoutes() {
 	m.HandleFunc("GET /enfants/nouveau", s.page(s.childNewForm))
 	m.HandleFunc("POST /enfants/nouveau", s.page(s.childCreate))
 	m.HandleFunc("GET /enfants/invitations", s.page(s.childInvitations))
+	m.HandleFunc("GET /enfants/export.csv", s.page(s.childExport("csv")))
+	m.HandleFunc("GET /enfants/export.xlsx", s.page(s.childExport("xlsx")))
 	m.HandleFunc("GET /enfants/acces-urgence", s.page(s.breakGlassForm))
 	m.HandleFunc("POST /enfants/acces-urgence", s.page(s.breakGlass))
 	m.HandleFunc("GET /enfants/acces-urgence/rapport", s.page(s.breakGlassReport))
@@ -146,6 +151,33 @@ func (s *Server) childList(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// childExport writes the service's children, pseudonymised.
+func (s *Server) childExport(format string) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		rows, err := s.Pathway.Export(r.Context())
+		if err != nil {
+			return err
+		}
+		tb := export.Table{Title: "Enfants suivis (pseudonymisés)", Columns: []string{"Dossier", "Année de naissance", "Sexe",
+			"Lieu de vie", "Type de structure", "Mesures en cours", "Prochaine fin de mesure", "Notifications MDPH en cours",
+			"Sans solution", "Structures du cercle"}}
+		for _, x := range rows {
+			tb.Rows = append(tb.Rows, []any{x.Pseudonym, x.BirthYear, pathway.Label(pathway.Sexes, x.Sex),
+				pathway.Label(pathway.LivingKinds, x.LivingKind), org.StructureTypeLabel(x.LivingType), x.Measures,
+				x.NextEnd, x.Notifications, x.WithoutSolution, x.CircleSize})
+		}
+		name := export.Filename("enfants-pseudonymises", format, time.Now())
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
+		w.Header().Set("Cache-Control", "no-store")
+		if format == "csv" {
+			w.Header().Set("Content-Type", export.ContentTypeCSV)
+			return export.WriteCSV(w, tb)
+		}
+		w.Header().Set("Content-Type", export.ContentTypeXLSX)
+		return export.WriteXLSX(w, tb)
+	}
+}
+
 // childFormPage is a form about a child (or a new one).
 type childFormPage struct {
 	Form      Form
@@ -261,7 +293,8 @@ type childPage struct {
 	Section   string
 	Access    []pathway.Access // the parents' view shows who read the record
 	IsParent  bool             // the parents' view: plain words, no internal notes
-	StatusFor map[string]bool
+	// Structs are the structures a notification's admission may name.
+	Structs []orgChoice
 }
 
 func (s *Server) childView(w http.ResponseWriter, r *http.Request) error {
@@ -276,6 +309,11 @@ func (s *Server) childView(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := childPage{R: rec, Section: string(section)}
 	p.IsParent = rec.Is(access.RelParent) && len(rec.Relations) == 1
+	if rec.CanWrite(access.SecNotifications) && len(rec.Notifications) > 0 {
+		if p.Structs, err = s.structureChoices(r, rec.Child.Departement); err != nil {
+			return err
+		}
+	}
 	if p.IsParent {
 		if p.Access, err = s.Pathway.AccessLog(r.Context(), id, 12); err != nil {
 			return err

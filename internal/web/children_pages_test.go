@@ -128,6 +128,20 @@ func TestChildPagesCircleAndNeedToKnow(t *testing.T) {
 			t.Error("the parent reads the professionals' notes")
 		}
 
+		// The export names no child; it is the referents'.
+		resp, body = e.get(ref, "/enfants/export.csv")
+		mustContain(t, resp, body, http.StatusOK, "E-DEMO-0001", "Dossier")
+		if strings.Contains(body, "Garnier") || strings.Contains(body, "Fontaine") {
+			t.Error("the export names children")
+		}
+		if resp, _ := e.get(edu, "/enfants/export.csv"); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("an educator exports: %d", resp.StatusCode)
+		}
+		// Home: the director's invitations are answered, the referent's
+		// files counted.
+		resp, body = e.get(ref, "/")
+		mustContain(t, resp, body, http.StatusOK, "dossiers qui vous sont confiés", "sans solution")
+
 		// The referent reads who opened the record.
 		resp, body = e.get(ref, child+"/acces")
 		mustContain(t, resp, body, http.StatusOK, "Karim Haddad", "a consulté le dossier", "Aurélie Fontaine")

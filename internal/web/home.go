@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"passerelle/internal/access"
@@ -20,6 +21,12 @@ type homePage struct {
 	CanSeeAccounts bool
 	NeedsTOTP      bool
 	Departement    string
+	// Children: how many children the account follows (its own, for a
+	// referent), how many without solution, invitations to answer.
+	FollowsChildren          bool
+	Children, WithoutSolution int
+	Invitations              int
+	IsSteering               bool
 	// Entries are the directory entries of the actor's structures, with
 	// whether each is to be checked again.
 	Entries []homeEntry
@@ -49,6 +56,21 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	var err error
+	p.FollowsChildren = slices.ContainsFunc([]access.Role{access.RoleEducator, access.RoleDirector, access.RoleASEReferent,
+		access.RoleMobileTeam, access.RoleFosterCarer, access.RoleParent}, actor.Has)
+	p.IsSteering = actor.Has(access.RoleSteering)
+	if p.FollowsChildren {
+		if p.Children, p.WithoutSolution, err = s.Pathway.Count(ctx, actor.Has(access.RoleASEReferent)); err != nil {
+			return err
+		}
+		if actor.Has(access.RoleDirector) {
+			invs, err := s.Pathway.Invitations(ctx)
+			if err != nil {
+				return err
+			}
+			p.Invitations = len(invs)
+		}
+	}
 	if _, p.Structures, err = s.Orgs.List(ctx, org.Filter{Kind: access.OrgStructure, Departement: p.Departement, Limit: 1}); err != nil {
 		return err
 	}
