@@ -289,10 +289,10 @@ func (s *Server) childCreate(w http.ResponseWriter, r *http.Request) error {
 
 // childPage is the record.
 type childPage struct {
-	R         pathway.Record
-	Section   string
-	Access    []pathway.Access // the parents' view shows who read the record
-	IsParent  bool             // the parents' view: plain words, no internal notes
+	R        pathway.Record
+	Section  string
+	Access   []pathway.Access // the parents' view shows who read the record
+	IsParent bool             // the parents' view: plain words, no internal notes
 	// Structs are the structures a notification's admission may name.
 	Structs []orgChoice
 }

@@ -23,10 +23,10 @@ type homePage struct {
 	Departement    string
 	// Children: how many children the account follows (its own, for a
 	// referent), how many without solution, invitations to answer.
-	FollowsChildren          bool
+	FollowsChildren           bool
 	Children, WithoutSolution int
-	Invitations              int
-	IsSteering               bool
+	Invitations               int
+	IsSteering                bool
 	// Entries are the directory entries of the actor's structures, with
 	// whether each is to be checked again.
 	Entries []homeEntry
