@@ -6,9 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"passerelle/internal/access"
 	"passerelle/internal/db"
 	"passerelle/internal/db/dbtest"
 	"passerelle/internal/demo/national"
+	"passerelle/internal/pathway"
 )
 
 // bench-data writes beside the demo territory, on both databases, says
@@ -42,6 +44,11 @@ func TestBenchData(t *testing.T) {
 			demoHolds := count(`SELECT count(*) FROM capacity_holds`)
 			demoHistory := count(`SELECT count(*) FROM capacity_history`)
 
+			// The demo territory's alerts, sent before bench-data.
+			ctx := access.WithActor(context.Background(), access.SystemActor)
+			if _, err := (&pathway.Service{DB: d}).Alerts(ctx); err != nil {
+				t.Fatal(err)
+			}
 			demoChildren := count(`SELECT count(*) FROM children`)
 			demoAccounts := count(`SELECT count(*) FROM accounts`)
 			childTables := map[string]int{"child_relatives": kids.Relatives, "child_measures": kids.Measures,
@@ -95,6 +102,10 @@ func TestBenchData(t *testing.T) {
 				if got := count(`SELECT count(*) FROM ` + table); got != before[table]+n {
 					t.Errorf("%s: %d rows, want %d + %d", table, got, before[table], n)
 				}
+			}
+			// The alerts due are marked sent: a first server has none to send.
+			if sent, err := (&pathway.Service{DB: d}).Alerts(ctx); err != nil || sent != 0 {
+				t.Errorf("alerts after bench-data: %d sent, %v", sent, err)
 			}
 			if kids.Busy == 0 || kids.Events < 300*8 {
 				t.Errorf("children of the plan: %+v", kids)

@@ -373,6 +373,18 @@ func (cp ChildPlan) draw(s, k int) drawnChild {
 	return c
 }
 
+// alertThreshold is pathway.Threshold for an end on day end (from the day
+// of the load): 60, 30 or 7, or 0 when no alert is due.
+func alertThreshold(end int) int {
+	due := 0
+	for _, t := range []int{60, 30, 7} {
+		if end <= t && end >= 0 {
+			due = t
+		}
+	}
+	return due
+}
+
 func indexOfMeasure(kind string) int {
 	for i, m := range measureKinds {
 		if m.kind == kind {
@@ -600,6 +612,7 @@ func LoadChildren(ctx context.Context, d *db.DB, p Plan, opts ChildOptions) (Chi
 			circle := newRows(ctx, tx, "child_circle", "id", "child_id", "organisation_id", "capacity", "status", "basis",
 				"measure_id", "starts_on", "ends_on", "invited_by", "invited_at", "answered_by", "answered_at")
 			circleStaff := newRows(ctx, tx, "child_circle_staff", "member_id", "account_id")
+			alerts := newRows(ctx, tx, "child_alerts_sent", "subject_id", "alert", "sent_at")
 			events := newRows(ctx, tx, "child_events", "id", "child_id", "at", "kind", "section", "summary", "body",
 				"actor_id", "actor_name", "organisation_id")
 			writeChild := func(stage int, c drawnChild, id string, ids, members []string) error {
@@ -637,8 +650,35 @@ func LoadChildren(ctx context.Context, d *db.DB, p Plan, opts ChildOptions) (Chi
 							return err
 						}
 					}
+					// The alerts the referents' job would have sent by now
+					// (pathway.Alerts), marked sent so that the first server
+					// started on the data has nothing to catch up on.
+					renewed := make([]bool, len(c.Measures))
+					for _, m := range c.Measures {
+						if m.Renews >= 0 {
+							renewed[m.Renews] = true
+						}
+					}
+					for j, m := range c.Measures {
+						if t := alertThreshold(m.To); t > 0 && !renewed[j] {
+							if err := alerts.add(ids[j], fmt.Sprintf("measure_end_%d", t), now); err != nil {
+								return err
+							}
+						}
+					}
 					for _, nt := range c.Notifications {
-						if err := notifications.add(db.NewID(), id, nt.Orientation, dayText(nt.From), dayText(nt.To), nt.Status,
+						nid := db.NewID()
+						if t := alertThreshold(nt.To); t > 0 && nt.Status != "refused" {
+							if err := alerts.add(nid, fmt.Sprintf("notification_end_%d", t), now); err != nil {
+								return err
+							}
+						}
+						if (nt.Status == "notified" || nt.Status == "waiting") && nt.From <= -90 && nt.To >= 0 {
+							if err := alerts.add(nid, "without_solution", now); err != nil {
+								return err
+							}
+						}
+						if err := notifications.add(nid, id, nt.Orientation, dayText(nt.From), dayText(nt.To), nt.Status,
 							dayText(nt.From), at(time.Duration(-nt.From)*day), at(time.Duration(-nt.From)*day)); err != nil {
 							return err
 						}
@@ -689,7 +729,7 @@ func LoadChildren(ctx context.Context, d *db.DB, p Plan, opts ChildOptions) (Chi
 					memberIDs[b][j] = db.NewID()
 				}
 			}
-			stages := [][]*rowWriter{{children}, {relatives, measures, notifications}, {circle}, {circleStaff, events}}
+			stages := [][]*rowWriter{{children}, {relatives, measures, notifications, alerts}, {circle}, {circleStaff, events}}
 			for stage, writers := range stages {
 				for b, c := range batch {
 					if err := writeChild(stage, c, ids[b], measureIDs[b], memberIDs[b]); err != nil {
