@@ -63,7 +63,8 @@ func TestReferentFindsRespiteNearby(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS(`#f-pres_de`), first),
 			chromedp.SetValue(chromedp.CSS(`#f-minutes`), "45"),
 			chromedp.Click(chromedp.CSS(`.dir-filters button[type=submit]`)),
-			chromedp.WaitVisible(chromedp.CSS(`.results`)))
+			// The form's page has an empty results list: wait for a result.
+			chromedp.WaitVisible(chromedp.CSS(`.result-title`)))
 		names := texts(t, ctx, `.result-title`)
 		if want := []string{"MECS Le Colombier (fictif)", "DITEP Le Gier (fictif)"}; !slices.Equal(names, want) {
 			t.Fatalf("results %q, want %q", names, want)

@@ -9,6 +9,7 @@ import (
 	"passerelle/internal/audit"
 	"passerelle/internal/db"
 	"passerelle/internal/geo"
+	"passerelle/internal/pathway"
 )
 
 // The demo children: invented, each with a pathway the field will
@@ -173,7 +174,7 @@ func insertChildren(ctx context.Context, tx *db.Tx, ids map[string]string) error
 				judicial = mid
 			}
 			previous = mid
-			if err := ev(tx.Now.AddDate(0, 0, m.FromDays), "measure", access.SecMeasures, "Mesure : "+m.Kind+" — "+m.Authority, ""); err != nil {
+			if err := ev(tx.Now.AddDate(0, 0, m.FromDays), "measure", access.SecMeasures, pathway.MeasureKindOf(m.Kind).Label+" — "+m.Authority, ""); err != nil {
 				return err
 			}
 		}
@@ -189,7 +190,7 @@ func insertChildren(ctx context.Context, tx *db.Tx, ids map[string]string) error
 				return err
 			}
 			if err := ev(tx.Now.AddDate(0, 0, n.FromDays), "notification", access.SecNotifications,
-				"Notification MDPH : orientation "+n.Orientation, ""); err != nil {
+				"Notification MDPH : orientation "+pathway.Label(pathway.Orientations, n.Orientation), ""); err != nil {
 				return err
 			}
 		}
