@@ -179,9 +179,10 @@ func (s *Service) AccessLog(ctx context.Context, childID string, limit int) ([]A
 		limit = 200
 	}
 	var out []Access
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		f, err := open(ctx, tx, childID, access.ActionView, access.SecAccessLog)
-		if err != nil {
+	var f *access.ChildFacts
+	err := s.readAudited(ctx, func(tx *db.Tx) error {
+		var err error
+		if f, err = open(ctx, tx, childID, access.ActionView, access.SecAccessLog); err != nil {
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT l.at, COALESCE(a.display_name, l.actor_label), l.action, l.reason, l.details
@@ -190,24 +191,23 @@ func (s *Service) AccessLog(ctx context.Context, childID string, limit int) ([]A
 		if err != nil {
 			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var x Access
 			var details string
 			if err := rows.Scan(&x.At, &x.Who, &x.Action, &x.Reason, &details); err != nil {
-				rows.Close()
 				return err
 			}
 			x.At = x.At.UTC()
 			x.BreakGlass = x.Action == "child.break_glass" || strings.Contains(details, `"break_glass":true`)
 			out = append(out, x)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return record(ctx, tx, f, childID, "child.access_log", nil)
-	})
-	return out, err
+		return rows.Err()
+	}, func(tx *db.Tx) error { return record(ctx, tx, f, childID, "child.access_log", nil) })
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // ActionLabel says an audited action on a record in French.

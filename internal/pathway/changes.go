@@ -166,24 +166,25 @@ func period(from, to string) string {
 // MeasureDocument returns the document of a measure; reading it is audited.
 func (s *Service) MeasureDocument(ctx context.Context, childID, measureID string) (Document, error) {
 	var d Document
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		f, err := open(ctx, tx, childID, access.ActionView, access.SecDocuments)
-		if err != nil {
+	var f *access.ChildFacts
+	err := s.readAudited(ctx, func(tx *db.Tx) error {
+		var err error
+		if f, err = open(ctx, tx, childID, access.ActionView, access.SecDocuments); err != nil {
 			return err
 		}
-		var data []byte
 		err = tx.QueryRowContext(ctx, `SELECT document_name, document_type, document FROM child_measures
-			WHERE id = $1 AND child_id = $2 AND document IS NOT NULL`, measureID, childID).Scan(&d.Name, &d.Type, &data)
+			WHERE id = $1 AND child_id = $2 AND document IS NOT NULL`, measureID, childID).Scan(&d.Name, &d.Type, &d.Data)
 		if errors.Is(err, sql.ErrNoRows) || (err != nil && !db.ValidID(measureID)) {
 			return apperr.New(apperr.NotFound, "Ce document n'existe pas.")
 		}
-		if err != nil {
-			return err
-		}
-		d.Data = data
+		return err
+	}, func(tx *db.Tx) error {
 		return record(ctx, tx, f, childID, "child.document.read", map[string]any{"measure": measureID})
 	})
-	return d, err
+	if err != nil {
+		return Document{}, err
+	}
+	return d, nil
 }
 
 // AddNotification records an MDPH notification.

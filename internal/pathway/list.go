@@ -50,7 +50,8 @@ func (s *Service) List(ctx context.Context, f Filter) (List, error) {
 	}
 	f.Offset = max(f.Offset, 0)
 	var out List
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
+	err := s.readAudited(ctx, func(tx *db.Tx) error {
+		out = List{}
 		today := dayOf(tx.Now)
 		var args db.Args
 		where := []string{access.ChildScope(a, "c.id", "c.ase_id", "c.living_carer_id", tx.Now, &args)}
@@ -98,14 +99,15 @@ func (s *Service) List(ctx context.Context, f Filter) (List, error) {
 			}
 			out.Items = append(out.Items, it)
 		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows.Close()
+		return rows.Err()
+	}, func(tx *db.Tx) error {
 		return audit.Record(ctx, tx, audit.Entry{Action: "child.list", ResourceType: string(access.ResChild),
 			Details: map[string]any{"shown": len(out.Items), "total": out.Total, "search": f.Q != "", "mine": f.Mine}})
 	})
-	return out, err
+	if err != nil {
+		return List{}, err
+	}
+	return out, nil
 }
 
 // Count returns how many children the actor is related to (only those

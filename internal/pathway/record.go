@@ -55,22 +55,36 @@ type Options struct {
 // the audit log with the sections shown.
 func (s *Service) Get(ctx context.Context, id string, o Options) (Record, error) {
 	var r Record
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
-		f, err := open(ctx, tx, id, access.ActionView, access.SecIdentity)
-		if err != nil {
+	var f *access.ChildFacts
+	err := s.readAudited(ctx, func(tx *db.Tx) error {
+		var err error
+		if f, err = open(ctx, tx, id, access.ActionView, access.SecIdentity); err != nil {
 			return err
 		}
 		r, err = s.read(ctx, tx, id, f, o)
-		if err != nil {
-			return err
-		}
+		return err
+	}, func(tx *db.Tx) error {
 		names := make([]string, len(r.Sections))
 		for i, sec := range r.Sections {
 			names[i] = string(sec)
 		}
 		return record(ctx, tx, f, id, "child.view", map[string]any{"sections": strings.Join(names, ",")})
 	})
-	return r, err
+	if err != nil {
+		return Record{}, err
+	}
+	return r, nil
+}
+
+// readAudited runs read on a reader, then writes its audit line in a short
+// transaction of its own: reads run side by side and hold the writer only
+// for the audit row. Nothing read is returned unless its audit line is
+// committed, so a read that is not audited is not shown.
+func (s *Service) readAudited(ctx context.Context, read, audit func(*db.Tx) error) error {
+	if err := s.DB.Read(ctx, read); err != nil {
+		return err
+	}
+	return s.DB.Write(ctx, audit)
 }
 
 func (s *Service) read(ctx context.Context, tx *db.Tx, id string, f *access.ChildFacts, o Options) (Record, error) {
