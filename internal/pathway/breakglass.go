@@ -2,7 +2,6 @@ package pathway
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"time"
 
@@ -48,27 +47,17 @@ func (s *Service) BreakGlass(ctx context.Context, in BreakGlassInput) (string, e
 	}
 	var childID string
 	err = s.DB.Write(ctx, func(tx *db.Tx) error {
-		var rows *sql.Rows
+		var ids []string
 		var err error
 		if in.Pseudonym != "" {
-			rows, err = tx.QueryContext(ctx, `SELECT id FROM children WHERE pseudonym = $1`, in.Pseudonym)
+			ids, err = strings1(ctx, tx, `SELECT id FROM children WHERE pseudonym = $1`, in.Pseudonym)
 		} else {
-			rows, err = tx.QueryContext(ctx, `SELECT id FROM children WHERE search_name = $1 AND birth_date = $2`,
+			ids, err = strings1(ctx, tx, `SELECT id FROM children WHERE search_name = $1 AND birth_date = $2`,
 				searchName(in.FirstName, in.LastName), birth)
 		}
 		if err != nil {
 			return err
 		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
 		if len(ids) != 1 {
 			// Misses are audited too: trying names is itself a trace.
 			if err := audit.Record(ctx, tx, audit.Entry{Action: "child.break_glass.miss", ResourceType: string(access.ResChild),

@@ -30,6 +30,8 @@ CREATE TABLE children (
 CREATE INDEX children_ase ON children (ase_id, search_name);
 CREATE INDEX children_referent ON children (referent_id, search_name);
 CREATE INDEX children_carer ON children (living_carer_id);
+-- Break-glass names a child exactly: by pseudonym (unique) or by these.
+CREATE INDEX children_identity ON children (search_name, birth_date);
 
 -- Parents, guardians and relatives who matter. account_id links a legal
 -- representative to their parent account once invited.
