@@ -37,6 +37,7 @@ func (s *Server) childrenRoutes() {
 	m.HandleFunc("GET /enfants/{id}", s.page(s.childView))
 	m.HandleFunc("GET /enfants/{id}/acces", s.page(s.childAccessLog))
 	m.HandleFunc("GET /enfants/{id}/mesures/{mid}/document", s.page(s.childDocument))
+	m.HandleFunc("GET /enfants/{id}/notifications/{nid}/suite", s.page(s.childNotificationStatusForm))
 	m.HandleFunc("POST /enfants/{id}/notifications/{nid}/suite", s.page(s.childNotificationStatus))
 	m.HandleFunc("POST /enfants/{id}/cercle/{mid}/reponse", s.page(s.childAnswer))
 	m.HandleFunc("POST /enfants/{id}/cercle/{mid}/sortie", s.page(s.childLeave))
@@ -293,9 +294,11 @@ type childPage struct {
 	Section  string
 	Access   []pathway.Access // the parents' view shows who read the record
 	IsParent bool             // the parents' view: plain words, no internal notes
-	// Structs are the structures a notification's admission may name.
-	Structs []orgChoice
+	More     bool             // older events are left out
 }
+
+// childEvents is how many events the record page shows at first.
+const childEvents = 40
 
 func (s *Server) childView(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
@@ -303,17 +306,18 @@ func (s *Server) childView(w http.ResponseWriter, r *http.Request) error {
 	if section != "" && !slices.Contains(access.Sections, section) {
 		section = ""
 	}
-	rec, err := s.Pathway.Get(r.Context(), id, pathway.Options{Section: section})
+	// The page shows the latest events; older ones on demand, a long
+	// record's five years would weigh on every visit from a phone.
+	limit := childEvents
+	if r.URL.Query().Get("plus") != "" {
+		limit = 500
+	}
+	rec, err := s.Pathway.Get(r.Context(), id, pathway.Options{Section: section, Limit: limit})
 	if err != nil {
 		return err
 	}
-	p := childPage{R: rec, Section: string(section)}
+	p := childPage{R: rec, Section: string(section), More: limit == childEvents && len(rec.Events) == childEvents}
 	p.IsParent = rec.Is(access.RelParent) && len(rec.Relations) == 1
-	if rec.CanWrite(access.SecNotifications) && len(rec.Notifications) > 0 {
-		if p.Structs, err = s.structureChoices(r, rec.Child.Departement); err != nil {
-			return err
-		}
-	}
 	if p.IsParent {
 		if p.Access, err = s.Pathway.AccessLog(r.Context(), id, 12); err != nil {
 			return err
@@ -485,24 +489,61 @@ func safeFilename(name string) string {
 	return b.String()
 }
 
+// statusPage is the form of what became of a notification.
+type statusPage struct {
+	Form    Form
+	Child   pathway.Child
+	N       pathway.Notification
+	Structs []orgChoice
+}
+
+// statusForm shows the form of notification nid of child id.
+func (s *Server) statusForm(w http.ResponseWriter, r *http.Request, status int, form Form) error {
+	id, nid := r.PathValue("id"), r.PathValue("nid")
+	rec, err := s.Pathway.Get(r.Context(), id, pathway.Options{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if !rec.CanWrite(access.SecNotifications) {
+		return apperr.New(apperr.Forbidden, "Vous ne pouvez pas modifier les notifications de cet enfant.")
+	}
+	i := slices.IndexFunc(rec.Notifications, func(n pathway.Notification) bool { return n.ID == nid })
+	if i < 0 {
+		return apperr.New(apperr.NotFound, "Cette notification n'est pas dans le dossier.")
+	}
+	n := rec.Notifications[i]
+	if form.Values == nil {
+		// "Depuis le" starts empty (today): a new status is news.
+		form.Values = url.Values{"status": {n.Status}, "waiting_at": {n.WaitingAt}, "admitted_structure": {n.AdmittedStructureID}}
+	}
+	p := statusPage{Form: form, Child: rec.Child, N: n}
+	if p.Structs, err = s.structureChoices(r, rec.Child.Departement); err != nil {
+		return err
+	}
+	s.render(w, r, status, "child_status", "Suite d'une notification MDPH", p)
+	return nil
+}
+
+func (s *Server) childNotificationStatusForm(w http.ResponseWriter, r *http.Request) error {
+	return s.statusForm(w, r, http.StatusOK, Form{})
+}
+
 func (s *Server) childNotificationStatus(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
 	id := r.PathValue("id")
+	form := formFrom(r)
 	err := s.Pathway.SetNotificationStatus(r.Context(), id, r.PathValue("nid"), pathway.StatusInput{Status: r.PostForm.Get("status"),
-		WaitingAt: r.PostForm.Get("waiting_at"), AdmittedStructureID: r.PostForm.Get("admitted_structure")})
-	if e, ok := asInvalid(err); ok {
-		msgs := make([]string, 0, len(e.Fields))
-		for _, k := range sortedKeys(e.Fields) {
-			msgs = append(msgs, e.Fields[k])
-		}
-		s.flash(r, "Suite non enregistrée : "+strings.Join(msgs, " "))
-	} else if err != nil {
-		return err
-	} else {
-		s.flash(r, "Suite de la notification enregistrée.")
+		WaitingAt: r.PostForm.Get("waiting_at"), AdmittedStructureID: r.PostForm.Get("admitted_structure"),
+		StatusOn: r.PostForm.Get("status_on")})
+	if formError(&form, err) {
+		return s.statusForm(w, r, http.StatusUnprocessableEntity, form)
 	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "Suite de la notification enregistrée.")
 	http.Redirect(w, r, "/enfants/"+id+"#notifications", http.StatusSeeOther)
 	return nil
 }

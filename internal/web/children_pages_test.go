@@ -68,6 +68,18 @@ func TestChildPagesCircleAndNeedToKnow(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("notification: %d", resp.StatusCode)
 		}
+		// What became of the notification: its form keeps what was typed.
+		_, body = e.get(ref, child)
+		status := "/enfants/" + id + "/notifications/" + between(body, "/notifications/", "/suite") + "/suite"
+		resp, body = e.get(ref, status)
+		mustContain(t, resp, body, http.StatusOK, "Orientation <strong>DITEP</strong>", `value="DITEP Le Gier"`)
+		resp, body = e.postForm(ref, status, url.Values{"status": {"admitted"}, "waiting_at": {"DITEP Le Gier, IME La Cordée"}})
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Choisissez la structure qui a admis", `value="DITEP Le Gier, IME La Cordée"`)
+		resp, body = e.postForm(ref, status, url.Values{"status": {"waiting"}, "waiting_at": {"DITEP Le Gier, IME La Cordée"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("status: %d %s", resp.StatusCode, excerpt(body))
+		}
+
 		resp, body = e.postForm(ref, child+"/invitation", url.Values{"organisation": {e.orgID("DITEP Le Gier (fictif)")},
 			"capacity": {"medico_social"}, "basis": {"shared_secrecy"}})
 		if resp.StatusCode != http.StatusSeeOther {
