@@ -69,6 +69,14 @@ func TestScreenshots(t *testing.T) {
 		shoot("organisation")
 		do(t, ctx, chromedp.Navigate(base+"/nulle-part"), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
 		shoot("404")
+		// The children the director's MECS follows: Lucas, and his record.
+		do(t, ctx, chromedp.Navigate(base+"/enfants"), chromedp.WaitVisible(chromedp.CSS(`.result-title a`)))
+		shoot("enfants")
+		do(t, ctx, chromedp.Click(chromedp.CSS(`.result-title a`)), chromedp.WaitVisible(chromedp.CSS(`#t-cer`)))
+		shoot("enfant")
+		do(t, ctx, chromedp.Navigate(base+"/enfants/acces-urgence"), chromedp.WaitVisible(chromedp.CSS(`#f-reason`)),
+			chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`[role=alert]`)))
+		shoot("acces-urgence-erreur")
 		// The director edits the MECS: the commune field suggests as one types.
 		do(t, ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`#t-vous`)))
 		mine, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`#t-vous + ul a`), "href"))
