@@ -457,3 +457,34 @@ func (s *Service) WithdrawConsent(ctx context.Context, childID, consentID string
 		return record(ctx, tx, f, childID, "child.consent.withdraw", map[string]any{"consent": consentID})
 	})
 }
+
+// StaffChoices returns the member's structure's professionals and those
+// who follow the child now, for its directors choosing who follows it.
+func (s *Service) StaffChoices(ctx context.Context, childID, memberID string) (org string, people, named []Person, err error) {
+	err = s.DB.Read(ctx, func(tx *db.Tx) error {
+		if _, err := open(ctx, tx, childID, access.ActionView, access.SecCircle); err != nil {
+			return err
+		}
+		var status string
+		if org, status, _, err = memberOrg(ctx, tx, childID, memberID); err != nil {
+			return err
+		}
+		if !access.ActorFrom(ctx).HasIn(access.RoleDirector, org) {
+			return apperr.New(apperr.Forbidden, "Seule la direction de la structure nomme qui suit l'enfant.")
+		}
+		if status != "active" {
+			return apperr.New(apperr.Conflict, "La structure n'est pas dans le cercle.")
+		}
+		if people, err = Staff(ctx, tx, org); err != nil {
+			return err
+		}
+		ids, err := strings1(ctx, tx, `SELECT account_id FROM child_circle_staff WHERE member_id = $1`, memberID)
+		for _, p := range people {
+			if slices.Contains(ids, p.ID) {
+				named = append(named, p)
+			}
+		}
+		return err
+	})
+	return org, people, named, err
+}

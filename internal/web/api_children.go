@@ -33,6 +33,8 @@ func (s *Server) childrenAPIRoutes() {
 	s.apiRoute("POST", "/api/v1/children/{id}/circle", s.apiChildInvite)
 	s.apiRoute("POST", "/api/v1/children/{id}/circle/{member_id}/answer", s.apiChildAnswer)
 	s.apiRoute("POST", "/api/v1/children/{id}/circle/{member_id}/leave", s.apiChildLeave)
+	s.apiRoute("PUT", "/api/v1/children/{id}/circle/{member_id}/staff", s.apiChildStaff)
+	s.apiRoute("POST", "/api/v1/children/{id}/relatives/{relative_id}/parent-access", s.apiChildParentAccess)
 	s.apiRoute("GET", "/api/v1/children/{id}/consents", s.apiChildConsents)
 	s.apiRoute("POST", "/api/v1/children/{id}/consents", s.apiChildConsentAdd)
 	s.apiRoute("POST", "/api/v1/children/{id}/consents/{consent_id}/withdraw", s.apiChildConsentWithdraw)
@@ -891,4 +893,35 @@ func (s *Server) apiChildBreakGlass(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	return writeSavedPart(w, true, "/api/v1/children/"+id, map[string]string{"child_id": id})
+}
+
+// apiChildStaff names who of a member structure follows the child.
+func (s *Server) apiChildStaff(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireActor(r); err != nil {
+		return err
+	}
+	var b struct {
+		Staff []string `json:"staff"`
+	}
+	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	member := r.PathValue("member_id")
+	if err := s.Pathway.SetStaff(r.Context(), r.PathValue("id"), member, b.Staff); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, memberStatusJSON{ID: member, Status: "active"})
+}
+
+// apiChildParentAccess gives a legal representative a parent account.
+func (s *Server) apiChildParentAccess(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireActor(r); err != nil {
+		return err
+	}
+	rid := r.PathValue("relative_id")
+	_, _, account, err := s.grantParentAccess(r.Context(), r.PathValue("id"), rid)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]string{"relative_id": rid, "account_id": account})
 }

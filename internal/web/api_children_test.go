@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -196,6 +198,84 @@ func TestChildrenAPIScenarios(t *testing.T) {
 		d.SQL().QueryRow(`SELECT count(*) FROM child_measures WHERE child_id = $1`, ids["{child}"]).Scan(&measures)
 		if children != 1 || measures != 2 {
 			t.Fatalf("refused requests wrote data: children %d, measures %d", children, measures)
+		}
+	})
+}
+
+// jsonString reads one string field of a JSON object.
+func jsonString(t *testing.T, body, field string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	s, _ := m[field].(string)
+	return s
+}
+
+// The director names who follows the child, the referent gives the mother
+// a parent access: through the API as through the pages.
+func TestChildrenAPIStaffAndParentAccess(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		resp, body := e.call(referent, "POST", "/api/v1/children", `{"first_name":"Maël","last_name":"Perrot","birth_date":"2015-05-05","sex":"boy"}`)
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("create: %d %s", resp.StatusCode, body)
+		}
+		var created struct {
+			Child struct {
+				ID string `json:"id"`
+			} `json:"child"`
+		}
+		if err := json.Unmarshal([]byte(body), &created); err != nil || created.Child.ID == "" {
+			t.Fatalf("%v %s", err, body)
+		}
+		child := "/api/v1/children/" + created.Child.ID
+		resp, body = e.call(referent, "POST", child+"/circle", `{"organisation_id":"`+e.orgID("DITEP Le Gier (fictif)")+`","capacity":"medico_social","basis":"shared_secrecy"}`)
+		member := jsonString(t, body, "id")
+		if resp.StatusCode != http.StatusCreated || member == "" {
+			t.Fatalf("invite: %d %s", resp.StatusCode, body)
+		}
+		if resp, body := e.call(ditepDirector, "POST", child+"/circle/"+member+"/answer",
+			`{"accept":true,"staff":["`+e.accountID(educator)+`"]}`); resp.StatusCode != http.StatusOK {
+			t.Fatalf("answer: %d %s", resp.StatusCode, body)
+		}
+		if resp, _ := e.call(educator, "GET", child, ""); resp.StatusCode != http.StatusOK {
+			t.Fatalf("educator: %d", resp.StatusCode)
+		}
+		if resp, _ := e.call(educator, "PUT", child+"/circle/"+member+"/staff", `{"staff":["`+e.accountID(educator)+`"]}`); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("the educator names staff: %d", resp.StatusCode)
+		}
+		if resp, body := e.call(ditepDirector, "PUT", child+"/circle/"+member+"/staff", `{"staff":[]}`); resp.StatusCode != http.StatusUnprocessableEntity ||
+			!strings.Contains(body, "staff") {
+			t.Fatalf("nobody named: %d %s", resp.StatusCode, body)
+		}
+		if resp, body := e.call(ditepDirector, "PUT", child+"/circle/"+member+"/staff", `{"staff":["`+e.accountID(ditepDirector)+`"]}`); resp.StatusCode != http.StatusOK {
+			t.Fatalf("staff: %d %s", resp.StatusCode, body)
+		}
+		if resp, _ := e.call(educator, "GET", child, ""); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("the educator no longer named: %d", resp.StatusCode)
+		}
+
+		resp, body = e.call(referent, "POST", child+"/relatives", `{"kind":"mother","name":"Aurélie Fontaine","authority":"full","email":"`+parent+`"}`)
+		relative := jsonString(t, body, "id")
+		if resp.StatusCode != http.StatusCreated || relative == "" {
+			t.Fatalf("relative: %d %s", resp.StatusCode, body)
+		}
+		if resp, _ := e.call(parent, "GET", child, ""); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("the parent before the access: %d", resp.StatusCode)
+		}
+		if resp, _ := e.call(ditepDirector, "POST", child+"/relatives/"+relative+"/parent-access", ""); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("a director gives a parent access: %d", resp.StatusCode)
+		}
+		resp, body = e.call(referent, "POST", child+"/relatives/"+relative+"/parent-access", "")
+		if resp.StatusCode != http.StatusOK || jsonString(t, body, "account_id") != e.accountID(parent) {
+			t.Fatalf("parent access: %d %s", resp.StatusCode, body)
+		}
+		// The parents' sections: never the family's contacts nor the notes.
+		if resp, body := e.call(parent, "GET", child, ""); resp.StatusCode != http.StatusOK ||
+			!strings.Contains(body, `"sections":["identity","measures","circle","consents","access_log"]`) || strings.Contains(body, `"relatives"`) {
+			t.Fatalf("the parent's record: %d %s", resp.StatusCode, body)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"io"
@@ -41,6 +42,8 @@ func (s *Server) childrenRoutes() {
 	m.HandleFunc("POST /enfants/{id}/notifications/{nid}/suite", s.page(s.childNotificationStatus))
 	m.HandleFunc("POST /enfants/{id}/cercle/{mid}/reponse", s.page(s.childAnswer))
 	m.HandleFunc("POST /enfants/{id}/cercle/{mid}/sortie", s.page(s.childLeave))
+	m.HandleFunc("GET /enfants/{id}/cercle/{mid}/equipe", s.page(s.childStaffForm))
+	m.HandleFunc("POST /enfants/{id}/cercle/{mid}/equipe", s.page(s.childStaffSave))
 	m.HandleFunc("POST /enfants/{id}/accords/{cid}/retrait", s.page(s.childWithdraw))
 	m.HandleFunc("POST /enfants/{id}/proches/{rid}/acces-parent", s.page(s.childInviteParent))
 	for _, f := range childForms {
@@ -593,6 +596,55 @@ func (s *Server) childAnswer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// staffPage is the form where a director names who follows the child.
+type staffPage struct {
+	Form     Form
+	ChildID  string
+	MemberID string
+	People   []pathway.Person
+	Named    []string
+}
+
+func (s *Server) staffForm(w http.ResponseWriter, r *http.Request, status int, form Form) error {
+	id, mid := r.PathValue("id"), r.PathValue("mid")
+	_, people, named, err := s.Pathway.StaffChoices(r.Context(), id, mid)
+	if err != nil {
+		return err
+	}
+	p := staffPage{Form: form, ChildID: id, MemberID: mid, People: people}
+	if form.Values != nil {
+		p.Named = form.Values["staff"]
+	} else {
+		for _, n := range named {
+			p.Named = append(p.Named, n.ID)
+		}
+	}
+	s.render(w, r, status, "child_staff", "Qui suit l'enfant", p)
+	return nil
+}
+
+func (s *Server) childStaffForm(w http.ResponseWriter, r *http.Request) error {
+	return s.staffForm(w, r, http.StatusOK, Form{})
+}
+
+func (s *Server) childStaffSave(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	form := formFrom(r)
+	err := s.Pathway.SetStaff(r.Context(), id, r.PathValue("mid"), r.PostForm["staff"])
+	if formError(&form, err) {
+		return s.staffForm(w, r, http.StatusUnprocessableEntity, form)
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "Enregistré : seules les personnes nommées et la direction voient le dossier.")
+	http.Redirect(w, r, "/enfants/"+id+"#cercle", http.StatusSeeOther)
+	return nil
+}
+
 func (s *Server) childLeave(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if err := s.Pathway.Leave(r.Context(), id, r.PathValue("mid")); err != nil {
@@ -620,43 +672,52 @@ func (s *Server) childWithdraw(w http.ResponseWriter, r *http.Request) error {
 // childInviteParent gives a legal representative a parent account (or
 // links the one they have) and sends the invitation.
 func (s *Server) childInviteParent(w http.ResponseWriter, r *http.Request) error {
-	id, rid := r.PathValue("id"), r.PathValue("rid")
-	ctx := r.Context()
-	name, email, legal, err := s.Pathway.RelativeEmail(ctx, id, rid)
+	id := r.PathValue("id")
+	name, email, _, err := s.grantParentAccess(r.Context(), id, r.PathValue("rid"))
 	if err != nil {
-		return err
-	}
-	if !legal {
-		return apperr.New(apperr.Conflict, "Seul un représentant légal reçoit un accès parent.")
-	}
-	if email == "" {
-		return apperr.New(apperr.Conflict, "Ajoutez d'abord l'adresse e-mail de ce parent.")
-	}
-	rec, err := s.Pathway.Get(ctx, id, pathway.Options{Limit: 1})
-	if err != nil {
-		return err
-	}
-	// A parent may already have an account (another child, another
-	// département): the referent cannot see it, so the lookup runs as the
-	// system; LinkParent then accepts only an account that is a parent's.
-	accountID, err := s.Auth.AccountIDByEmail(access.WithActor(ctx, access.SystemActor), email)
-	if err != nil && !apperr.Is(err, apperr.NotFound) {
-		return err
-	}
-	if accountID == "" {
-		acc, err := s.Auth.CreateAccount(ctx, auth.NewAccount{Email: email, Name: name, Invite: true,
-			Memberships: []auth.MembershipInput{{OrganisationID: rec.Child.ASEID, Role: access.RoleParent}}})
-		if err != nil {
-			return err
-		}
-		accountID = acc.ID
-	}
-	if err := s.Pathway.LinkParent(ctx, id, rid, accountID); err != nil {
 		return err
 	}
 	s.flash(r, name+" a reçu un accès parent : une invitation part à "+email+".")
 	http.Redirect(w, r, "/enfants/"+id+"#famille", http.StatusSeeOther)
 	return nil
+}
+
+// grantParentAccess creates (and invites) or finds the parent account of a
+// legal representative, and links it to the record: pages and API share it.
+func (s *Server) grantParentAccess(ctx context.Context, id, rid string) (name, email, accountID string, err error) {
+	name, email, legal, err := s.Pathway.RelativeEmail(ctx, id, rid)
+	if err != nil {
+		return "", "", "", err
+	}
+	if !legal {
+		return "", "", "", apperr.New(apperr.Conflict, "Seul un représentant légal reçoit un accès parent.")
+	}
+	if email == "" {
+		return "", "", "", apperr.New(apperr.Conflict, "Ajoutez d'abord l'adresse e-mail de ce parent.")
+	}
+	rec, err := s.Pathway.Get(ctx, id, pathway.Options{Limit: 1})
+	if err != nil {
+		return "", "", "", err
+	}
+	// A parent may already have an account (another child, another
+	// département): the referent cannot see it, so the lookup runs as the
+	// system; LinkParent then accepts only an account that is a parent's.
+	accountID, err = s.Auth.AccountIDByEmail(access.WithActor(ctx, access.SystemActor), email)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return "", "", "", err
+	}
+	if accountID == "" {
+		acc, err := s.Auth.CreateAccount(ctx, auth.NewAccount{Email: email, Name: name, Invite: true,
+			Memberships: []auth.MembershipInput{{OrganisationID: rec.Child.ASEID, Role: access.RoleParent}}})
+		if err != nil {
+			return "", "", "", err
+		}
+		accountID = acc.ID
+	}
+	if err := s.Pathway.LinkParent(ctx, id, rid, accountID); err != nil {
+		return "", "", "", err
+	}
+	return name, email, accountID, nil
 }
 
 // accessLogPage is who read the record.

@@ -154,6 +154,24 @@ func TestChildPagesCircleAndNeedToKnow(t *testing.T) {
 		resp, body = e.get(ref, "/")
 		mustContain(t, resp, body, http.StatusOK, "dossiers qui vous sont confiés", "sans solution")
 
+		// The DITEP's director names someone else: Karim loses the record.
+		_, body = e.get(dir, child)
+		team := "/enfants/" + id + "/cercle/" + between(body, "/cercle/", "/equipe") + "/equipe"
+		resp, body = e.get(dir, team)
+		mustContain(t, resp, body, http.StatusOK, "Karim Haddad", "Isabelle Perrin", "checked")
+		resp, body = e.postForm(dir, team, url.Values{})
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Nommez au moins une personne")
+		if resp, _ := e.postForm(edu, team, url.Values{"staff": {e.accountID(educator)}}); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("an educator changes who follows the child: %d", resp.StatusCode)
+		}
+		resp, _ = e.postForm(dir, team, url.Values{"staff": {e.accountID(ditepDirector)}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("staff: %d", resp.StatusCode)
+		}
+		if resp, _ := e.get(edu, child); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("Karim still opens the record: %d", resp.StatusCode)
+		}
+
 		// The referent reads who opened the record.
 		resp, body = e.get(ref, child+"/acces")
 		mustContain(t, resp, body, http.StatusOK, "Karim Haddad", "a consulté le dossier", "Aurélie Fontaine")
