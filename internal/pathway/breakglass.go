@@ -192,7 +192,7 @@ func (s *Service) AccessLog(ctx context.Context, childID string, limit int) ([]A
 			out = append(out, x)
 		}
 		return rows.Err()
-	}, func(tx *db.Tx) error { return record(ctx, tx, f, childID, "child.access_log", nil) })
+	}, func() audit.Entry { return entry(ctx, f, childID, "child.access_log", nil) })
 	if err != nil {
 		return nil, err
 	}

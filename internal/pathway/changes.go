@@ -8,6 +8,7 @@ import (
 
 	"passerelle/internal/access"
 	"passerelle/internal/apperr"
+	"passerelle/internal/audit"
 	"passerelle/internal/db"
 )
 
@@ -178,8 +179,8 @@ func (s *Service) MeasureDocument(ctx context.Context, childID, measureID string
 			return apperr.New(apperr.NotFound, "Ce document n'existe pas.")
 		}
 		return err
-	}, func(tx *db.Tx) error {
-		return record(ctx, tx, f, childID, "child.document.read", map[string]any{"measure": measureID})
+	}, func() audit.Entry {
+		return entry(ctx, f, childID, "child.document.read", map[string]any{"measure": measureID})
 	})
 	if err != nil {
 		return Document{}, err

@@ -100,9 +100,9 @@ func (s *Service) List(ctx context.Context, f Filter) (List, error) {
 			out.Items = append(out.Items, it)
 		}
 		return rows.Err()
-	}, func(tx *db.Tx) error {
-		return audit.Record(ctx, tx, audit.Entry{Action: "child.list", ResourceType: string(access.ResChild),
-			Details: map[string]any{"shown": len(out.Items), "total": out.Total, "search": f.Q != "", "mine": f.Mine}})
+	}, func() audit.Entry {
+		return audit.Entry{Action: "child.list", ResourceType: string(access.ResChild),
+			Details: map[string]any{"shown": len(out.Items), "total": out.Total, "search": f.Q != "", "mine": f.Mine}}
 	})
 	if err != nil {
 		return List{}, err

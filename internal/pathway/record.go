@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"passerelle/internal/access"
+	"passerelle/internal/audit"
 	"passerelle/internal/db"
 )
 
@@ -63,12 +64,12 @@ func (s *Service) Get(ctx context.Context, id string, o Options) (Record, error)
 		}
 		r, err = s.read(ctx, tx, id, f, o)
 		return err
-	}, func(tx *db.Tx) error {
+	}, func() audit.Entry {
 		names := make([]string, len(r.Sections))
 		for i, sec := range r.Sections {
 			names[i] = string(sec)
 		}
-		return record(ctx, tx, f, id, "child.view", map[string]any{"sections": strings.Join(names, ",")})
+		return entry(ctx, f, id, "child.view", map[string]any{"sections": strings.Join(names, ",")})
 	})
 	if err != nil {
 		return Record{}, err
@@ -76,15 +77,15 @@ func (s *Service) Get(ctx context.Context, id string, o Options) (Record, error)
 	return r, nil
 }
 
-// readAudited runs read on a reader, then writes its audit line in a short
-// transaction of its own: reads run side by side and hold the writer only
-// for the audit row. Nothing read is returned unless its audit line is
-// committed, so a read that is not audited is not shown.
-func (s *Service) readAudited(ctx context.Context, read, audit func(*db.Tx) error) error {
+// readAudited runs read on a reader, then appends its audit line, committed
+// together with those of concurrent reads (audit.Group): reads run side by
+// side and share the writer's commits. Nothing read is returned unless its
+// audit line is committed, so a read that is not audited is not shown.
+func (s *Service) readAudited(ctx context.Context, read func(*db.Tx) error, line func() audit.Entry) error {
 	if err := s.DB.Read(ctx, read); err != nil {
 		return err
 	}
-	return s.DB.Write(ctx, audit)
+	return s.audits.Record(ctx, s.DB, line())
 }
 
 func (s *Service) read(ctx context.Context, tx *db.Tx, id string, f *access.ChildFacts, o Options) (Record, error) {

@@ -24,6 +24,9 @@ type Service struct {
 	// WithoutSolutionAfter is how long a notification may wait for an
 	// admission before the child counts as without solution (default 90 days).
 	WithoutSolutionAfter time.Duration
+
+	// audits commits the audit lines of concurrent reads together.
+	audits audit.Group
 }
 
 func (s *Service) breakGlassFor() time.Duration {
@@ -149,9 +152,9 @@ func open(ctx context.Context, tx *db.Tx, id string, act access.Action, section 
 	return f, nil
 }
 
-// record appends the audit entry of an access to child id, with the
-// break-glass flag when that is what opened it.
-func record(ctx context.Context, tx *db.Tx, f *access.ChildFacts, id, action string, details map[string]any) error {
+// entry is the audit entry of an access to child id, with the break-glass
+// flag when that is what opened it.
+func entry(ctx context.Context, f *access.ChildFacts, id, action string, details map[string]any) audit.Entry {
 	a := access.ActorFrom(ctx)
 	e := audit.Entry{Action: action, ResourceType: string(access.ResChild), ResourceID: id, Details: details}
 	if f != nil && slices.Contains(f.BreakGlass, a.AccountID) && !slices.ContainsFunc(access.ChildRelations(a, f),
@@ -161,7 +164,12 @@ func record(ctx context.Context, tx *db.Tx, f *access.ChildFacts, id, action str
 		}
 		e.Details["break_glass"] = true
 	}
-	return audit.Record(ctx, tx, e)
+	return e
+}
+
+// record appends the audit entry of an access to child id inside tx.
+func record(ctx context.Context, tx *db.Tx, f *access.ChildFacts, id, action string, details map[string]any) error {
+	return audit.Record(ctx, tx, entry(ctx, f, id, action, details))
 }
 
 // event appends a line to the child's timeline.
