@@ -401,3 +401,34 @@ func TestExportIsPseudonymisedAndScoped(t *testing.T) {
 		}
 	})
 }
+
+// Many alerts due at once (records imported together) go out in several
+// transactions, each once.
+func TestAlertsInBatches(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ref := e.as("referent")
+		c := must(e.s.Create(ref, pathway.ChildInput{FirstName: "Sacha", LastName: "Blanc", BirthDate: "2013-01-01", Sex: "other"}))
+		const n = alertsOverOneBatch
+		for i := range n {
+			must(e.s.AddMeasure(ref, c.ID, pathway.MeasureInput{Kind: "aed", Authority: "Président du Département",
+				From: "2026-01-01", To: time.Date(2027, 3, 2+i%50, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)}))
+		}
+		if sent := must(e.s.Alerts(system)); sent != n {
+			t.Fatalf("sent %d, want %d", sent, n)
+		}
+		if sent := must(e.s.Alerts(system)); sent != 0 {
+			t.Fatalf("sent again %d", sent)
+		}
+		var notes int
+		if err := d.Read(bg, func(tx *db.Tx) error {
+			return tx.QueryRowContext(bg, `SELECT count(*) FROM notifications WHERE account_id = $1 AND kind = 'child.alert'`,
+				e.ids["referent"]).Scan(&notes)
+		}); err != nil || notes != n {
+			t.Fatalf("%d notifications (%v)", notes, err)
+		}
+	})
+}
+
+// alertsOverOneBatch is more alerts than one transaction sends (200).
+const alertsOverOneBatch = 250
