@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"bytes"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -175,5 +178,122 @@ func TestChildPagesCircleAndNeedToKnow(t *testing.T) {
 		// The referent reads who opened the record.
 		resp, body = e.get(ref, child+"/acces")
 		mustContain(t, resp, body, http.StatusOK, "Karim Haddad", "a consulté le dossier", "Aurélie Fontaine")
+	})
+}
+
+// postMultipart posts a form with one file, as a browser does.
+func (e *env) postMultipart(c *http.Client, path string, v url.Values, field, name string, data []byte) (*http.Response, string) {
+	e.t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, vs := range v {
+		for _, x := range vs {
+			w.WriteField(k, x)
+		}
+	}
+	if field != "" {
+		fw, _ := w.CreateFormFile(field, name)
+		fw.Write(data)
+	}
+	w.Close()
+	req, _ := http.NewRequest("POST", e.ts.URL+path, &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, err := c.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// The rest of the record's forms through the pages, on a demo child: the
+// identity changed, a judgment uploaded (a non-PDF refused, the input
+// kept), a consent recorded and a structure invited on it, and break-glass
+// by an educator of another structure, seen by the steering by pseudonym.
+func TestChildPagesFormsAndBreakGlass(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ref := e.login(referent)
+		_, body := e.get(ref, "/enfants?q=nathan")
+		child := "/enfants/" + between(body, `<a href="/enfants/`, `"`)
+		resp, body := e.get(ref, child+"/modifier")
+		mustContain(t, resp, body, http.StatusOK, `value="Nathan"`, `value="Roche"`)
+		resp, body = e.postForm(ref, child+"/modifier", url.Values{"first_name": {"Nathan"}, "last_name": {"Roche"},
+			"birth_date": {""}, "sex": {"boy"}, "living_kind": {"family"}, "school_note": {"4e, collège Gambetta"}})
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Indiquez la date de naissance", "4e, collège Gambetta")
+		resp, _ = e.postForm(ref, child+"/modifier", url.Values{"first_name": {"Nathan"}, "last_name": {"Roche"},
+			"birth_date": {"2013-06-01"}, "sex": {"boy"}, "living_kind": {"family"}, "school_kind": {"ordinary"}, "school_note": {"4e, collège Gambetta"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("identity: %d", resp.StatusCode)
+		}
+
+		measure := url.Values{"kind": {"placement_judiciaire"}, "authority": {"Juge des enfants de Saint-Étienne"},
+			"from": {"2026-12-01"}, "to": {"2027-11-30"}, "reference": {"RG 26/00412"}}
+		resp, body = e.postMultipart(ref, child+"/mesure", measure, "document", "jugement.html", []byte("<html>jugement</html>"))
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Le document doit être un PDF", `value="RG 26/00412"`)
+		resp, _ = e.postMultipart(ref, child+"/mesure", measure, "document", "jugement.pdf", []byte("%PDF-1.4\nun jugement"))
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("measure: %d", resp.StatusCode)
+		}
+		_, body = e.get(ref, child)
+		doc := between(body, `<a href="`+child+`/mesures/`, `"`)
+		resp, body = e.get(ref, child+"/mesures/"+doc)
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || body != "%PDF-1.4\nun jugement" {
+			t.Fatalf("document: %d %q", resp.StatusCode, excerpt(body))
+		}
+
+		// A consent of the mother, and the SESSAD invited on it.
+		_, body = e.get(ref, child+"/accord")
+		rid := between(body, `name="relative" required><option value="">—</option>
+      <option value="`, `"`)
+		resp, body = e.postForm(ref, child+"/accord", url.Values{"relative": {rid}, "scope": {""}})
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Choisissez sur quoi porte l")
+		resp, _ = e.postForm(ref, child+"/accord", url.Values{"relative": {rid}, "scope": {"circle"}, "subject": {"SESSAD L'Envol"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("consent: %d", resp.StatusCode)
+		}
+		_, body = e.get(ref, child+"/invitation")
+		consent := between(body, `name="consent"><option value="">—</option>
+      <option value="`, `"`)
+		resp, body = e.postForm(ref, child+"/invitation", url.Values{"organisation": {e.orgID("SESSAD L'Envol (fictif)")},
+			"capacity": {"medico_social"}, "basis": {"consent"}})
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Choisissez l&#39;accord des parents")
+		resp, _ = e.postForm(ref, child+"/invitation", url.Values{"organisation": {e.orgID("SESSAD L'Envol (fictif)")},
+			"capacity": {"medico_social"}, "basis": {"consent"}, "consent": {consent}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("invite on consent: %d", resp.StatusCode)
+		}
+
+		// Break-glass: the MECS educator does not follow Nathan.
+		mecs := e.login(educatorMECS)
+		if resp, _ := e.get(mecs, child); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("before break-glass: %d", resp.StatusCode)
+		}
+		resp, body = e.postForm(mecs, "/enfants/acces-urgence", url.Values{"last_name": {"roche"}, "first_name": {"NATHAN"},
+			"birth_date": {"2013-06-01"}, "reason": {"vite"}})
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Expliquez en une phrase", `value="roche"`)
+		resp, body = e.postForm(mecs, "/enfants/acces-urgence", url.Values{"last_name": {"roche"}, "first_name": {"NATHAN"},
+			"birth_date": {"02/06/2013"}, "reason": {"Nathan est arrivé seul au foyer cette nuit, nous cherchons qui contacter."}})
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Aucun dossier ne correspond exactement")
+		resp, _ = e.postForm(mecs, "/enfants/acces-urgence", url.Values{"last_name": {"roche"}, "first_name": {"NATHAN"},
+			"birth_date": {"01/06/2013"}, "reason": {"Nathan est arrivé seul au foyer cette nuit, nous cherchons qui contacter."}})
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != child {
+			t.Fatalf("break-glass: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		resp, body = e.get(mecs, child)
+		mustContain(t, resp, body, http.StatusOK, "Accès d'urgence, en lecture", "Sandrine Roche")
+		if strings.Contains(body, "/mesures/"+doc) {
+			t.Error("break-glass opens the judgment")
+		}
+		pil := e.login(steering)
+		resp, body = e.get(pil, "/enfants/acces-urgence/rapport")
+		mustContain(t, resp, body, http.StatusOK, "E-DEMO-0003", "Nathan est arrivé seul")
+		if strings.Contains(body, "Roche") {
+			t.Error("the steering's report names the child")
+		}
+		if resp, _ := e.get(pil, child); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("the steering opens a record: %d", resp.StatusCode)
+		}
 	})
 }
