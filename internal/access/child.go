@@ -36,11 +36,14 @@ const (
 	SecNotes         Section = "notes"         // professionals' notes in the timeline
 	SecCareNotes     Section = "care_notes"    // care notes: care professionals of the circle only
 	SecAccessLog     Section = "access_log"    // who read the record, when, why
+	// SecLiaison: liaison notes; each note is read by its sender's and
+	// recipients' people and the record's referents (the service checks).
+	SecLiaison Section = "liaison"
 )
 
 // Sections lists every section, in the order the record shows them.
 var Sections = []Section{SecIdentity, SecFamily, SecMeasures, SecDocuments, SecNotifications,
-	SecCircle, SecConsents, SecNotes, SecCareNotes, SecAccessLog}
+	SecCircle, SecConsents, SecNotes, SecCareNotes, SecLiaison, SecAccessLog}
 
 // ChildActions are the actions the policy knows on a child's record; view
 // and update are decided per section.
@@ -159,6 +162,7 @@ var childView = map[Section][]Relation{
 	SecConsents:      {RelReferent, RelMember, RelParent},
 	SecNotes:         {RelReferent, RelMember, RelCarer, RelBreakGlass},
 	SecCareNotes:     {RelCare},
+	SecLiaison:       {RelReferent, RelMember, RelCarer},
 	SecAccessLog:     {RelReferent, RelParent},
 }
 
@@ -173,6 +177,7 @@ var childWrite = map[Section][]Relation{
 	SecConsents:  {RelReferent, RelParent},
 	SecNotes:     {RelReferent, RelMember, RelCarer},
 	SecCareNotes: {RelCare},
+	SecLiaison:   {RelReferent, RelMember, RelCarer},
 }
 
 func sectionRule(table map[Section][]Relation) func(Actor, Resource) bool {

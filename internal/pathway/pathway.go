@@ -239,7 +239,8 @@ var (
 		{string(access.SecMeasures), "Mesures"}, {string(access.SecDocuments), "Documents judiciaires"},
 		{string(access.SecNotifications), "Notifications MDPH"}, {string(access.SecCircle), "Cercle"},
 		{string(access.SecConsents), "Accords et bases légales"}, {string(access.SecNotes), "Notes"},
-		{string(access.SecCareNotes), "Notes de soin"}, {string(access.SecAccessLog), "Accès au dossier"}}
+		{string(access.SecCareNotes), "Notes de soin"}, {string(access.SecLiaison), "Fiches de liaison"},
+		{string(access.SecAccessLog), "Accès au dossier"}}
 )
 
 // Label returns the label of code c in list, or c itself.

@@ -24,6 +24,9 @@ type Service struct {
 	// WithoutSolutionAfter is how long a notification may wait for an
 	// admission before the child counts as without solution (default 90 days).
 	WithoutSolutionAfter time.Duration
+	// LiaisonRemindAfter is how long a liaison note may stay unread before
+	// its sender and recipient are reminded (default 48 hours).
+	LiaisonRemindAfter time.Duration
 
 	// audits commits the audit lines of concurrent reads together.
 	audits audit.Group

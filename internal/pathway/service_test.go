@@ -432,3 +432,108 @@ func TestAlertsInBatches(t *testing.T) {
 
 // alertsOverOneBatch is more alerts than one transaction sends (200).
 const alertsOverOneBatch = 250
+
+// A liaison note from the MECS to the DITEP: the DITEP acknowledges, the
+// CMP (in the circle, not a recipient) never sees it; unread by the ASE
+// past 48 hours, the sender and the ASE are reminded once.
+func TestLiaisonNotes(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ref := e.as("referent")
+		c := must(e.s.Create(ref, pathway.ChildInput{FirstName: "Rayan", LastName: "Diallo", BirthDate: "2014-03-03", Sex: "boy"}))
+		for _, m := range []struct {
+			org, who string
+			cap      access.Capacity
+		}{{e.mecs, "mecsEducator", access.CapLivingPlace}, {e.ditep, "ditepEducator", access.CapMedicoSocial}, {e.cmp, "psy", access.CapCare}} {
+			mid := must(e.s.Invite(ref, c.ID, pathway.InviteInput{OrganisationID: m.org, Capacity: m.cap, Basis: "shared_secrecy"}))
+			director := map[string]string{e.mecs: "mecsDirector", e.ditep: "ditepDirector", e.cmp: "referent"}[m.org]
+			if m.org == e.cmp {
+				// The CMP has no director account: the system answers for it.
+				director = ""
+			}
+			ctx := system
+			if director != "" {
+				ctx = e.as(director)
+			}
+			if err := e.s.Answer(ctx, c.ID, mid, true, []string{e.ids[m.who]}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mecs := e.as("mecsEducator")
+		rec := must(e.s.LiaisonRecipients(mecs, c.ID))
+		if len(rec) != 3 { // the ASE, the DITEP, the CMP; not the MECS itself
+			t.Fatalf("recipients %+v", rec)
+		}
+		if _, err := e.s.SendLiaison(mecs, c.ID, pathway.LiaisonInput{Happened: "Crise hier soir", Recipients: []string{e.mecs}}); !slices.Contains(fieldsOf(err), "recipients") {
+			t.Fatalf("to oneself: %v", err)
+		}
+		if _, err := e.s.SendLiaison(mecs, c.ID, pathway.LiaisonInput{Happened: "x", Recipients: []string{e.ditep},
+			Attachments: []pathway.Document{{Name: "photo.gif", Data: []byte("GIF89a")}}}); !slices.Contains(fieldsOf(err), "attachments") {
+			t.Fatalf("a GIF: %v", err)
+		}
+		id := must(e.s.SendLiaison(mecs, c.ID, pathway.LiaisonInput{Context: "Week-end chez la grand-mère",
+			Happened: "Crise à l'arrivée dimanche soir", Watch: "Sommeil", Asked: "Un point jeudi ?",
+			Recipients: []string{e.ditep, e.ase}, Attachments: []pathway.Document{{Name: "emploi-du-temps.pdf", Data: []byte("%PDF-1.4 edt")}}}))
+		for name, want := range map[string]bool{"ditepEducator": true, "ditepDirector": true, "referent": true, "psy": false, "mecsEducator": true} {
+			ls := must(e.s.Liaisons(e.as(name), c.ID))
+			if got := len(ls) == 1; got != want {
+				t.Errorf("%s reads the note: %v, want %v", name, got, want)
+			}
+		}
+		if _, err := e.s.Liaison(e.as("psy"), c.ID, id); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("the CMP opens the note: %v", err)
+		}
+		l := must(e.s.Liaison(e.as("ditepEducator"), c.ID, id))
+		if !l.ToAcknowledge || len(l.Attachments) != 1 || l.Attachments[0].Type != "application/pdf" {
+			t.Fatalf("note %+v", l)
+		}
+		doc := must(e.s.LiaisonAttachment(e.as("ditepEducator"), c.ID, id, l.Attachments[0].ID))
+		if string(doc.Data) != "%PDF-1.4 edt" {
+			t.Fatalf("attachment %q", doc.Data)
+		}
+		if _, err := e.s.LiaisonAttachment(e.as("psy"), c.ID, id, l.Attachments[0].ID); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("the CMP reads the attachment: %v", err)
+		}
+		if err := e.s.Acknowledge(e.as("ditepEducator"), c.ID, id); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.s.Acknowledge(e.as("ditepEducator"), c.ID, id); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("twice: %v", err)
+		}
+		if err := e.s.Acknowledge(e.as("psy"), c.ID, id); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("a structure not addressed: %v", err)
+		}
+		l = must(e.s.Liaison(mecs, c.ID, id))
+		acked := 0
+		for _, r := range l.Recipients {
+			if r.AcknowledgedAt != nil {
+				acked++
+				if r.AcknowledgedBy != "Compte ditepEducator" {
+					t.Errorf("acknowledged by %q", r.AcknowledgedBy)
+				}
+			}
+		}
+		if acked != 1 || len(l.Recipients) != 2 {
+			t.Fatalf("receipts %+v", l.Recipients)
+		}
+		// 47 hours: nothing; 49 hours: the ASE and the sender, once.
+		e.clock.Add(47 * time.Hour)
+		if n := must(e.s.RemindLiaisons(system)); n != 0 {
+			t.Fatalf("reminded after 47 h: %d", n)
+		}
+		e.clock.Add(2 * time.Hour)
+		if n := must(e.s.RemindLiaisons(system)); n != 1 {
+			t.Fatalf("reminded after 49 h: %d", n)
+		}
+		if n := must(e.s.RemindLiaisons(system)); n != 0 {
+			t.Fatalf("reminded again: %d", n)
+		}
+		var notes int
+		if err := d.Read(bg, func(tx *db.Tx) error {
+			return tx.QueryRowContext(bg, `SELECT count(*) FROM notifications WHERE kind = 'child.liaison' AND title = 'Fiche de liaison non lue'
+				AND account_id IN ($1, $2)`, e.ids["referent"], e.ids["mecsEducator"]).Scan(&notes)
+		}); err != nil || notes != 2 {
+			t.Fatalf("%d reminders to the referent and the sender (%v)", notes, err)
+		}
+	})
+}
