@@ -51,7 +51,7 @@ type Receipt struct {
 // AttachmentInfo describes an attachment without its content.
 type AttachmentInfo struct {
 	ID, Name, Type string
-	Size           int
+	Size           int64
 }
 
 // LiaisonInput is a note as typed; errors by field: recipients, text,

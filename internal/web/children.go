@@ -42,6 +42,11 @@ func (s *Server) childrenRoutes() {
 	m.HandleFunc("POST /enfants/{id}/notifications/{nid}/suite", s.page(s.childNotificationStatus))
 	m.HandleFunc("POST /enfants/{id}/cercle/{mid}/reponse", s.page(s.childAnswer))
 	m.HandleFunc("POST /enfants/{id}/cercle/{mid}/sortie", s.page(s.childLeave))
+	m.HandleFunc("GET /enfants/{id}/liaison", s.page(s.liaisonForm))
+	m.HandleFunc("POST /enfants/{id}/liaison", s.page(s.liaisonSend))
+	m.HandleFunc("GET /enfants/{id}/liaisons/{lid}", s.page(s.liaisonView))
+	m.HandleFunc("POST /enfants/{id}/liaisons/{lid}/reception", s.page(s.liaisonAcknowledge))
+	m.HandleFunc("GET /enfants/{id}/liaisons/{lid}/pieces/{aid}", s.page(s.liaisonAttachment))
 	m.HandleFunc("GET /enfants/{id}/cercle/{mid}/equipe", s.page(s.childStaffForm))
 	m.HandleFunc("POST /enfants/{id}/cercle/{mid}/equipe", s.page(s.childStaffSave))
 	m.HandleFunc("POST /enfants/{id}/accords/{cid}/retrait", s.page(s.childWithdraw))
@@ -298,6 +303,7 @@ type childPage struct {
 	Access   []pathway.Access // the parents' view shows who read the record
 	IsParent bool             // the parents' view: plain words, no internal notes
 	More     bool             // older events are left out
+	Liaisons []pathway.Liaison
 }
 
 // childEvents is how many events the record page shows at first.
@@ -320,6 +326,11 @@ func (s *Server) childView(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := childPage{R: rec, Section: string(section), More: limit == childEvents && len(rec.Events) == childEvents}
+	if rec.Can(access.SecLiaison) {
+		if p.Liaisons, err = s.Pathway.Liaisons(r.Context(), id); err != nil {
+			return err
+		}
+	}
 	p.IsParent = rec.Is(access.RelParent) && len(rec.Relations) == 1
 	if p.IsParent {
 		if p.Access, err = s.Pathway.AccessLog(r.Context(), id, 12); err != nil {
@@ -784,4 +795,112 @@ func (s *Server) breakGlassReport(w http.ResponseWriter, r *http.Request) error 
 	}
 	s.render(w, r, http.StatusOK, "child_break_glass", "Accès d'urgence du territoire", breakGlassPage{Report: rows, IsReport: true})
 	return nil
+}
+
+// liaisonPage is the form of a liaison note, or one note.
+type liaisonPage struct {
+	Form       Form
+	Child      pathway.Child
+	Recipients []pathway.Member
+	L          pathway.Liaison
+}
+
+func (s *Server) liaisonFormShow(w http.ResponseWriter, r *http.Request, status int, form Form) error {
+	id := r.PathValue("id")
+	rec, err := s.Pathway.Get(r.Context(), id, pathway.Options{Limit: 1})
+	if err != nil {
+		return err
+	}
+	to, err := s.Pathway.LiaisonRecipients(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if form.Values == nil {
+		form.Values = url.Values{}
+	}
+	s.render(w, r, status, "child_liaison_form", "Fiche de liaison", liaisonPage{Form: form, Child: rec.Child, Recipients: to})
+	return nil
+}
+
+func (s *Server) liaisonForm(w http.ResponseWriter, r *http.Request) error {
+	return s.liaisonFormShow(w, r, http.StatusOK, Form{Errors: map[string]string{}})
+}
+
+func (s *Server) liaisonSend(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	var files []pathway.Document
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			if err := tooLarge(err); err != nil {
+				if _, ok := apperr.As(err); ok {
+					return err
+				}
+			}
+			return apperr.New(apperr.Invalid, "Envoi illisible : recommencez, en choisissant à nouveau les pièces jointes.")
+		}
+		for _, fh := range r.MultipartForm.File["attachments"] {
+			f, err := fh.Open()
+			if err != nil {
+				return err
+			}
+			data, err := io.ReadAll(io.LimitReader(f, pathway.MaxAttachmentSize+1))
+			f.Close()
+			if err != nil {
+				return tooLarge(err)
+			}
+			files = append(files, pathway.Document{Name: fh.Filename, Data: data})
+		}
+	} else if err := r.ParseForm(); err != nil {
+		return err
+	}
+	v := r.PostForm
+	form := Form{Values: v, Errors: map[string]string{}}
+	lid, err := s.Pathway.SendLiaison(r.Context(), id, pathway.LiaisonInput{Context: v.Get("context"), Happened: v.Get("happened"),
+		Watch: v.Get("watch"), Asked: v.Get("asked"), Recipients: v["recipients"], Attachments: files})
+	if formError(&form, err) {
+		return s.liaisonFormShow(w, r, http.StatusUnprocessableEntity, form)
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "Fiche envoyée : chaque destinataire est prévenu et doit en accuser réception.")
+	http.Redirect(w, r, "/enfants/"+id+"/liaisons/"+lid, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) liaisonView(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	l, err := s.Pathway.Liaison(r.Context(), id, r.PathValue("lid"))
+	if err != nil {
+		return err
+	}
+	rec, err := s.Pathway.Get(r.Context(), id, pathway.Options{Limit: 1})
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "child_liaison", "Fiche de liaison", liaisonPage{Child: rec.Child, L: l})
+	return nil
+}
+
+func (s *Server) liaisonAcknowledge(w http.ResponseWriter, r *http.Request) error {
+	id, lid := r.PathValue("id"), r.PathValue("lid")
+	if err := s.Pathway.Acknowledge(r.Context(), id, lid); err != nil {
+		return err
+	}
+	s.flash(r, "Réception notée : l'expéditeur le voit.")
+	http.Redirect(w, r, "/enfants/"+id+"/liaisons/"+lid, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) liaisonAttachment(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.Pathway.LiaisonAttachment(r.Context(), r.PathValue("id"), r.PathValue("lid"), r.PathValue("aid"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", d.Type)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+safeFilename(d.Name)+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, err = w.Write(d.Data)
+	return err
 }

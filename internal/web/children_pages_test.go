@@ -297,3 +297,49 @@ func TestChildPagesFormsAndBreakGlass(t *testing.T) {
 		}
 	})
 }
+
+// A liaison note about Lucas from the MECS to the DITEP through the pages:
+// sent with an attachment (nothing lost when a recipient is missing),
+// acknowledged by the DITEP's educator, the receipt seen by the sender.
+func TestLiaisonPages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		lea := e.login(educatorMECS)
+		_, body := e.get(lea, "/enfants")
+		child := "/enfants/" + between(body, `<a href="/enfants/`, `"`)
+		resp, body := e.get(lea, child+"/liaison")
+		mustContain(t, resp, body, http.StatusOK, "DITEP Le Gier", "Direction enfance famille")
+		if strings.Contains(body, `value="`+e.orgID("MECS Beauregard (fictif)")+`"`) {
+			t.Error("the MECS is offered to write to itself")
+		}
+		note := url.Values{"happened": {"Crise dimanche soir au retour du week-end."}, "asked": {"Pouvez-vous nous appeler jeudi ?"}}
+		resp, body = e.postMultipart(lea, child+"/liaison", note, "attachments", "planning.pdf", []byte("%PDF-1.4 planning"))
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Choisissez à qui envoyer la fiche", "Pouvez-vous nous appeler jeudi ?")
+		note.Set("recipients", e.orgID("DITEP Le Gier (fictif)"))
+		resp, body = e.postMultipart(lea, child+"/liaison", note, "attachments", "planning.pdf", []byte("%PDF-1.4 planning"))
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("send: %d %s", resp.StatusCode, excerpt(body))
+		}
+		liaison := resp.Header.Get("Location")
+
+		karim := e.login(educator)
+		resp, body = e.get(karim, child)
+		mustContain(t, resp, body, http.StatusOK, "Fiches de liaison", "à lire")
+		resp, body = e.get(karim, liaison)
+		mustContain(t, resp, body, http.StatusOK, "Crise dimanche soir", "planning.pdf", "Accuser réception", "pas encore lue")
+		att := between(body, `/pieces/`, `"`)
+		resp, body = e.get(karim, liaison+"/pieces/"+att)
+		if resp.StatusCode != http.StatusOK || body != "%PDF-1.4 planning" {
+			t.Fatalf("attachment: %d", resp.StatusCode)
+		}
+		resp, _ = e.postForm(karim, liaison+"/reception", nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("acknowledge: %d", resp.StatusCode)
+		}
+		resp, body = e.get(lea, liaison)
+		mustContain(t, resp, body, http.StatusOK, "lue le", "par Karim Haddad")
+		if resp, _ := e.get(e.login(parent), liaison); resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
+			t.Errorf("the parent reads the liaison note: %d", resp.StatusCode)
+		}
+	})
+}

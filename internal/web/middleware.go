@@ -158,6 +158,8 @@ func limitBody(next http.Handler, n int64) http.Handler {
 			n = maxDocumentBody
 		case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/enfants/") && strings.HasSuffix(r.URL.Path, "/mesure"):
 			n = maxDocumentBody
+		case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/enfants/") && strings.HasSuffix(r.URL.Path, "/liaison"):
+			n = maxLiaisonBody
 		case r.Method == http.MethodPost && r.URL.Path == "/admin/import-finess":
 			n = maxImportBody
 		}
@@ -173,7 +175,9 @@ func limitBody(next http.Handler, n int64) http.Handler {
 // through the page (the national flow goes through the command line).
 const (
 	maxDocumentBody = 6 << 20
-	maxImportBody   = 64 << 20
+	// A liaison note takes up to five attachments of 5 Mio.
+	maxLiaisonBody = 26 << 20
+	maxImportBody  = 64 << 20
 )
 
 // Session keys.
