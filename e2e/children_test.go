@@ -125,3 +125,43 @@ func TestChildRecordCircleJourney(t *testing.T) {
 		}
 	})
 }
+
+// A liaison note goes round: the MECS educator writes to the DITEP about
+// Lucas from her phone; the DITEP's educator reads it and acknowledges;
+// the sender sees the receipt.
+func TestLiaisonNoteSentAndAcknowledged(t *testing.T) {
+	chromium(t)
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		base := startServer(t, d)
+		lea := browser(t, 390, 844)
+		login(t, lea, base, "educatrice-mecs")
+		do(t, lea, chromedp.Navigate(base+"/enfants"), chromedp.WaitVisible(chromedp.Search(`//a[contains(., "Lucas Fontaine")]`)),
+			chromedp.Click(chromedp.Search(`//a[contains(., "Lucas Fontaine")]`)), chromedp.WaitVisible(chromedp.CSS(`#t-lia`)),
+			chromedp.Click(chromedp.CSS(`a[href$="/liaison"]`)), chromedp.WaitVisible(chromedp.CSS(`#f-happened`)),
+			chromedp.Click(chromedp.Search(`//label[contains(., "DITEP Le Gier")]`)),
+			chromedp.SendKeys(chromedp.CSS(`#f-happened`), "Crise dimanche soir au retour du week-end."),
+			chromedp.SendKeys(chromedp.CSS(`#f-asked`), "Pouvez-vous nous appeler jeudi ?"))
+		shot(t, lea, string(d.Dialect)+"-phone-liaison-form")
+		do(t, lea, chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.Search(`//div[@role="status"][contains(., "Fiche envoyée")]`)))
+		note, err := chromedp.Run(lea, chromedp.Location())
+		if err != nil || !strings.Contains(note, "/liaisons/") {
+			t.Fatalf("after sending: %s %v", note, err)
+		}
+
+		karim := browser(t, 1366, 900)
+		login(t, karim, base, "educateur")
+		do(t, karim, chromedp.Navigate(note), chromedp.WaitVisible(chromedp.CSS(`form[action$="/reception"] button`)))
+		if got := text(t, karim, `main`); !strings.Contains(got, "Crise dimanche soir") || !strings.Contains(got, "pas encore lue") {
+			t.Fatalf("the DITEP reads: %q", got)
+		}
+		do(t, karim, chromedp.Click(chromedp.CSS(`form[action$="/reception"] button`)),
+			chromedp.WaitVisible(chromedp.Search(`//div[@role="status"][contains(., "Réception notée")]`)))
+
+		do(t, lea, chromedp.Navigate(note), chromedp.WaitVisible(chromedp.CSS(`#t-rec`)))
+		shot(t, lea, string(d.Dialect)+"-phone-liaison")
+		if got := text(t, lea, `main`); !strings.Contains(got, "par Karim Haddad") {
+			t.Fatalf("the sender's receipts: %q", got)
+		}
+	})
+}
