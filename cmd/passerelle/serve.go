@@ -164,6 +164,11 @@ func runJobs(ctx context.Context, cfg *config.Config, d *db.DB, logger *slog.Log
 		return err
 	})
 	r.Every(pathway.KindLiaisonReminders, time.Hour)
+	r.Handle(pathway.KindPlanningAlerts, func(ctx context.Context, _ json.RawMessage) error {
+		_, err := records.PlanningAlerts(ctx)
+		return err
+	})
+	r.Every(pathway.KindPlanningAlerts, 6*time.Hour)
 	r.Handle("db.optimize", func(ctx context.Context, _ json.RawMessage) error { return d.Optimize(ctx) })
 	r.Every("db.optimize", 6*time.Hour)
 	r.Every(directory.KindStaleReminder, 24*time.Hour)

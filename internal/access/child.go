@@ -39,11 +39,14 @@ const (
 	// SecLiaison: liaison notes; each note is read by its sender's and
 	// recipients' people and the record's referents (the service checks).
 	SecLiaison Section = "liaison"
+	// SecPlanning: the shared weekly planning; each member edits its own
+	// slots (the service checks).
+	SecPlanning Section = "planning"
 )
 
 // Sections lists every section, in the order the record shows them.
 var Sections = []Section{SecIdentity, SecFamily, SecMeasures, SecDocuments, SecNotifications,
-	SecCircle, SecConsents, SecNotes, SecCareNotes, SecLiaison, SecAccessLog}
+	SecCircle, SecConsents, SecNotes, SecCareNotes, SecLiaison, SecPlanning, SecAccessLog}
 
 // ChildActions are the actions the policy knows on a child's record; view
 // and update are decided per section.
@@ -163,6 +166,7 @@ var childView = map[Section][]Relation{
 	SecNotes:         {RelReferent, RelMember, RelCarer, RelBreakGlass},
 	SecCareNotes:     {RelCare},
 	SecLiaison:       {RelReferent, RelMember, RelCarer},
+	SecPlanning:      {RelReferent, RelMember, RelCarer, RelParent, RelBreakGlass},
 	SecAccessLog:     {RelReferent, RelParent},
 }
 
@@ -178,6 +182,7 @@ var childWrite = map[Section][]Relation{
 	SecNotes:     {RelReferent, RelMember, RelCarer},
 	SecCareNotes: {RelCare},
 	SecLiaison:   {RelReferent, RelMember, RelCarer},
+	SecPlanning:  {RelReferent, RelMember, RelCarer},
 }
 
 func sectionRule(table map[Section][]Relation) func(Actor, Resource) bool {

@@ -87,6 +87,7 @@ var childMatrix = []struct {
 	{access.ActionView, access.SecNotes, professionals},
 	{access.ActionView, access.SecCareNotes, care},
 	{access.ActionView, access.SecLiaison, with(circleReaders, "foster carer hosting")},
+	{access.ActionView, access.SecPlanning, with(professionals, "parent of the child", "parent who works at the home")},
 	{access.ActionView, access.SecAccessLog, with(owners, "parent of the child", "parent who works at the home")},
 
 	{access.ActionUpdate, access.SecIdentity, owners},
@@ -99,6 +100,7 @@ var childMatrix = []struct {
 	{access.ActionUpdate, access.SecNotes, with(circleReaders, "foster carer hosting")},
 	{access.ActionUpdate, access.SecCareNotes, care},
 	{access.ActionUpdate, access.SecLiaison, with(circleReaders, "foster carer hosting")},
+	{access.ActionUpdate, access.SecPlanning, with(circleReaders, "foster carer hosting")},
 	{access.ActionUpdate, access.SecAccessLog, []string{"system"}},
 }
 

@@ -55,6 +55,12 @@ func (s *Service) Alerts(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	return s.sendAlerts(ctx, all)
+}
+
+// sendAlerts sends alerts by batches, each in its own transaction, and
+// returns how many were sent (another server may have sent some first).
+func (s *Service) sendAlerts(ctx context.Context, all []due) (int, error) {
 	sent := 0
 	for start := 0; start < len(all); start += alertBatch {
 		batch := all[start:min(start+alertBatch, len(all))]
@@ -201,8 +207,11 @@ func sendAlert(ctx context.Context, tx *db.Tx, d due) (bool, error) {
 		return false, err
 	}
 	section := access.SecNotifications
-	if strings.HasPrefix(d.alert, "measure_") {
+	switch {
+	case strings.HasPrefix(d.alert, "measure_"):
 		section = access.SecMeasures
+	case strings.HasPrefix(d.alert, "planning_"):
+		section = access.SecPlanning
 	}
 	return true, event(ctx, tx, d.childID, "alert", section, "Alerte envoyée au référent : "+d.title, "")
 }

@@ -240,6 +240,7 @@ var (
 		{string(access.SecNotifications), "Notifications MDPH"}, {string(access.SecCircle), "Cercle"},
 		{string(access.SecConsents), "Accords et bases légales"}, {string(access.SecNotes), "Notes"},
 		{string(access.SecCareNotes), "Notes de soin"}, {string(access.SecLiaison), "Fiches de liaison"},
+		{string(access.SecPlanning), "Planning"},
 		{string(access.SecAccessLog), "Accès au dossier"}}
 )
 

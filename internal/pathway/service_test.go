@@ -537,3 +537,74 @@ func TestLiaisonNotes(t *testing.T) {
 		}
 	})
 }
+
+// The planning of a child living at the MECS and at the DITEP on
+// weekdays: a term week is covered; in the summer holidays the DITEP is
+// closed and the referent is told of the gaps, once; each structure edits
+// its own slots; the parent reads the planning.
+func TestPlanning(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ref := e.as("referent")
+		c := must(e.s.Create(ref, pathway.ChildInput{FirstName: "Tom", LastName: "Girard", BirthDate: "2016-09-09", Sex: "boy",
+			LivingKind: "structure", LivingStructureID: e.mecs}))
+		for org, who := range map[string]string{e.mecs: "mecsEducator", e.ditep: "ditepEducator"} {
+			mid := must(e.s.Invite(ref, c.ID, pathway.InviteInput{OrganisationID: org, Capacity: access.CapLivingPlace, Basis: "shared_secrecy"}))
+			director := map[string]string{e.mecs: "mecsDirector", e.ditep: "ditepDirector"}[org]
+			if err := e.s.Answer(e.as(director), c.ID, mid, true, []string{e.ids[who]}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mother := must(e.s.AddRelative(ref, c.ID, pathway.RelativeInput{Kind: "mother", Name: "Claire Girard", Authority: "full"}))
+		if err := e.s.LinkParent(ref, c.ID, mother, e.ids["parent"]); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Write(bg, func(tx *db.Tx) error {
+			_, err := tx.ExecContext(bg, `INSERT INTO school_holidays (id, departement, name, starts_on, ends_on)
+				VALUES ($1, '42', 'Vacances d''été', '2027-07-03', '2027-08-31')`, db.NewID())
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		every := []int{1, 2, 3, 4, 5, 6, 7}
+		must(e.s.AddSlot(e.as("mecsEducator"), c.ID, pathway.SlotInput{Kind: "living", Start: "16:30", End: "09:00", Weekdays: every, From: "2027-02-01"}))
+		must(e.s.AddSlot(e.as("mecsEducator"), c.ID, pathway.SlotInput{Kind: "living", Start: "09:00", End: "16:30", Weekdays: []int{6, 7}, From: "2027-02-01"}))
+		ditep := must(e.s.AddSlot(e.as("ditepEducator"), c.ID, pathway.SlotInput{Kind: "day_care", Start: "09:00", End: "16:30",
+			Weekdays: []int{1, 2, 3, 4, 5}, From: "2027-02-01", SkipHolidays: true}))
+		if _, err := e.s.AddSlot(e.as("ditepEducator"), c.ID, pathway.SlotInput{Kind: "day_care", Start: "9h", End: "16:30", Weekdays: []int{1}}); !slices.Contains(fieldsOf(err), "start") {
+			t.Fatalf("a bad time: %v", err)
+		}
+		if err := e.s.DeleteSlot(e.as("mecsEducator"), c.ID, ditep); !apperr.Is(err, apperr.Forbidden) {
+			t.Fatalf("the MECS deletes the DITEP's slot: %v", err)
+		}
+		w := must(e.s.Week(e.as("parent"), c.ID, "2027-03-03"))
+		if w.WeekStart != "2027-03-01" || len(w.Days) != 7 || len(w.Days[2].Occurrences) != 2 || len(w.Conflicts) != 0 || len(w.Gaps) != 0 || len(w.Own) != 0 {
+			t.Fatalf("term week: %s, %d days, Wednesday %d, conflicts %v, gaps %v, own %v",
+				w.WeekStart, len(w.Days), len(w.Days[2].Occurrences), w.Conflicts, w.Gaps, w.Own)
+		}
+		if _, err := e.s.Week(e.as("otherEducator"), c.ID, ""); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("an unrelated educator reads the planning: %v", err)
+		}
+		// 28 June: the eight weeks ahead reach the summer, when the DITEP is closed.
+		e.clock.Set(time.Date(2027, 6, 28, 7, 0, 0, 0, time.UTC))
+		w = must(e.s.Week(e.as("mecsEducator"), c.ID, ""))
+		if len(w.Gaps) == 0 || pathway.SpanLabel(w.Gaps[0], w.Gaps[0].Start.Location()) != "lundi 5 juillet, 09:00 – 16:30" {
+			t.Fatalf("summer gaps %v", w.Gaps)
+		}
+		n := must(e.s.PlanningAlerts(system))
+		if n != len(w.Gaps) {
+			t.Fatalf("%d alerts for %d gaps", n, len(w.Gaps))
+		}
+		if again := must(e.s.PlanningAlerts(system)); again != 0 {
+			t.Fatalf("alerted again: %d", again)
+		}
+		// The DITEP closes on 30 June for a staff day: a gap that day.
+		if err := e.s.SkipDay(e.as("ditepEducator"), c.ID, ditep, "2027-06-30"); err != nil {
+			t.Fatal(err)
+		}
+		w = must(e.s.Week(e.as("ditepEducator"), c.ID, "2027-06-30"))
+		if len(w.Days[2].Occurrences) != 1 || w.Gaps[0].Start.Day() != 30 {
+			t.Fatalf("a skipped day: %d occurrences, first gap %v", len(w.Days[2].Occurrences), w.Gaps[0])
+		}
+	})
+}
