@@ -106,8 +106,10 @@ func insertChildren(ctx context.Context, tx *db.Tx, ids map[string]string) error
 	}
 	today := time.Date(tx.Now.Year(), tx.Now.Month(), tx.Now.Day(), 0, 0, 0, 0, time.UTC)
 	day := func(n int) string { return today.AddDate(0, 0, n).Format(time.DateOnly) }
+	childIDs := map[string]string{}
 	for i, c := range children {
 		id := db.NewID()
+		childIDs[c.Key] = id
 		birth := today.AddDate(-c.AgeYears, -(i*3 + 2), -i*7).Format(time.DateOnly)
 		var structure, carer any
 		kind := "family"
@@ -241,6 +243,70 @@ func insertChildren(ctx context.Context, tx *db.Tx, ids map[string]string) error
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{Action: "demo.child", ResourceType: string(access.ResChild), ResourceID: id}); err != nil {
 			return err
+		}
+	}
+	return insertPlannings(ctx, tx, ids, childIDs)
+}
+
+// holidays are the demo's school holidays of the Loire for a year (dates
+// of demonstration, close to zone A's).
+var holidays = []struct{ name, from, to string }{
+	{"Vacances de la Toussaint", "2026-10-17", "2026-11-01"},
+	{"Vacances de Noël", "2026-12-19", "2027-01-03"},
+	{"Vacances d'hiver", "2027-02-06", "2027-02-21"},
+	{"Vacances de printemps", "2027-04-03", "2027-04-18"},
+	{"Pont de l'Ascension", "2027-05-06", "2027-05-09"},
+	{"Vacances d'été", "2027-07-03", "2027-08-31"},
+	{"Vacances de la Toussaint", "2027-10-16", "2027-10-31"},
+}
+
+// plannings are the demo children's weeks: Lucas sleeps at the MECS, spends
+// weekdays at the DITEP (closed in the school holidays: the gaps show) and
+// has a visit with his mother next Saturday during the MECS's day (the
+// conflict shows).
+type slotSeed struct {
+	child, org, kind, label, start, end string
+	weekdays                            int
+	skipHolidays                        bool
+	onceInDays                          int // > 0: once, that many days from today (moved to a Saturday)
+}
+
+var plannings = []slotSeed{
+	{child: "lucas", org: "mecs", kind: "living", start: "16:30", end: "09:00", weekdays: 127},
+	{child: "lucas", org: "mecs", kind: "living", start: "09:00", end: "16:30", weekdays: 32 | 64},
+	{child: "lucas", org: "ditep", kind: "day_care", start: "09:00", end: "16:30", weekdays: 31, skipHolidays: true},
+	{child: "lucas", org: "ase", kind: "family", label: "Visite avec sa mère", start: "14:00", end: "17:00", onceInDays: 7},
+	{child: "ines", org: "placement-familial", kind: "living", start: "00:00", end: "23:59", weekdays: 127},
+}
+
+// insertPlannings writes the holidays and the demo plannings.
+func insertPlannings(ctx context.Context, tx *db.Tx, ids, childIDs map[string]string) error {
+	for _, h := range holidays {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO school_holidays (id, departement, name, starts_on, ends_on) VALUES ($1, $2, $3, $4, $5)`,
+			db.NewID(), Departement, h.name+" (dates de démonstration)", h.from, h.to); err != nil {
+			return err
+		}
+	}
+	today := time.Date(tx.Now.Year(), tx.Now.Month(), tx.Now.Day(), 0, 0, 0, 0, time.UTC)
+	from := today.AddDate(0, -2, 0).Format(time.DateOnly)
+	for _, p := range plannings {
+		var name string
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM organisations WHERE id = $1`, ids[p.org]).Scan(&name); err != nil {
+			return fmt.Errorf("planning of %s: %w", p.child, err)
+		}
+		start, end, weekdays := from, "9999-12-31", p.weekdays
+		if p.onceInDays > 0 {
+			d := today.AddDate(0, 0, p.onceInDays)
+			for d.Weekday() != time.Saturday {
+				d = d.AddDate(0, 0, 1)
+			}
+			start, end, weekdays = d.Format(time.DateOnly), d.Format(time.DateOnly), 32
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO planning_slots (id, child_id, organisation_id, organisation_name, kind, label,
+			starts_at, ends_at, weekdays, valid_from, valid_to, skip_holidays, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'Démonstration', $13)`, db.NewID(), childIDs[p.child], ids[p.org],
+			name, p.kind, p.label, p.start, p.end, weekdays, start, end, p.skipHolidays, tx.Now); err != nil {
+			return fmt.Errorf("planning of %s: %w", p.child, err)
 		}
 	}
 	return nil

@@ -221,6 +221,9 @@ func (s *Service) AddSlot(ctx context.Context, childID string, in SlotInput) (st
 	return id, err
 }
 
+// SlotDaysLabel says when a slot happens, in French.
+func SlotDaysLabel(s Slot) string { return weekdaysLabel(s) }
+
 // weekdaysLabel says when a slot happens, in French.
 func weekdaysLabel(s Slot) string {
 	if s.From == s.To {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +43,11 @@ func (s *Server) childrenRoutes() {
 	m.HandleFunc("POST /enfants/{id}/notifications/{nid}/suite", s.page(s.childNotificationStatus))
 	m.HandleFunc("POST /enfants/{id}/cercle/{mid}/reponse", s.page(s.childAnswer))
 	m.HandleFunc("POST /enfants/{id}/cercle/{mid}/sortie", s.page(s.childLeave))
+	m.HandleFunc("GET /enfants/{id}/planning", s.page(s.planningWeek))
+	m.HandleFunc("GET /enfants/{id}/planning/nouveau", s.page(s.planningForm))
+	m.HandleFunc("POST /enfants/{id}/planning/nouveau", s.page(s.planningAdd))
+	m.HandleFunc("POST /enfants/{id}/planning/{sid}/suppression", s.page(s.planningDelete))
+	m.HandleFunc("POST /enfants/{id}/planning/{sid}/sauf", s.page(s.planningSkip))
 	m.HandleFunc("GET /enfants/{id}/liaison", s.page(s.liaisonForm))
 	m.HandleFunc("POST /enfants/{id}/liaison", s.page(s.liaisonSend))
 	m.HandleFunc("GET /enfants/{id}/liaisons/{lid}", s.page(s.liaisonView))
@@ -67,6 +73,16 @@ func childrenFuncs() template.FuncMap {
 		},
 		"pCodes": codeList,
 		"pDay":   pathway.DayLabel,
+		"span":   func(sp pathway.Span) string { return pathway.SpanLabel(sp, paris) },
+		"hm":     func(t time.Time) string { return t.In(paris).Format("15:04") },
+		"weekdayLong": func(d string) string {
+			t, err := time.Parse(time.DateOnly, d)
+			if err != nil {
+				return d
+			}
+			return [...]string{"Dimanche", "Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi"}[t.Weekday()] + " " + pathway.DayLabel(d)
+		},
+		"slotDays": pathway.SlotDaysLabel,
 		"pfield": func(f Form, name, label, codes string, required bool) pfield {
 			return pfield{Name: name, Label: label, Value: f.Values.Get(name), Error: f.Errors[name], Required: required,
 				Codes: codeList(codes)}
@@ -119,6 +135,8 @@ func codeList(name string) []pathway.Code {
 		return pathway.MemberStatuses
 	case "section":
 		return pathway.SectionLabels
+	case "slot":
+		return pathway.SlotKinds
 	}
 	return nil
 }
@@ -903,4 +921,106 @@ func (s *Server) liaisonAttachment(w http.ResponseWriter, r *http.Request) error
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, err = w.Write(d.Data)
 	return err
+}
+
+// planningPage is a week of the child's planning.
+type planningPage struct {
+	P          pathway.Planning
+	Prev, Next string
+	CanWrite   bool
+	Form       Form
+	Child      pathway.Child
+}
+
+func (s *Server) planningWeek(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	week := r.URL.Query().Get("semaine")
+	p, err := s.Pathway.Week(r.Context(), id, week)
+	if err != nil {
+		return err
+	}
+	monday, _ := time.Parse(time.DateOnly, p.WeekStart)
+	s.render(w, r, http.StatusOK, "child_planning", "Planning de "+p.Child.FirstName, planningPage{P: p,
+		Prev: monday.AddDate(0, 0, -7).Format(time.DateOnly), Next: monday.AddDate(0, 0, 7).Format(time.DateOnly),
+		CanWrite: len(p.Own) > 0, Child: p.Child})
+	return nil
+}
+
+func (s *Server) planningFormShow(w http.ResponseWriter, r *http.Request, status int, form Form) error {
+	id := r.PathValue("id")
+	rec, err := s.Pathway.Get(r.Context(), id, pathway.Options{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if !rec.CanWrite(access.SecPlanning) {
+		return apperr.New(apperr.Forbidden, "Vous ne pouvez pas écrire au planning de cet enfant.")
+	}
+	if form.Values == nil {
+		form.Values = url.Values{}
+	}
+	s.render(w, r, status, "child_planning_form", "Ajouter un temps au planning", planningPage{Form: form, Child: rec.Child})
+	return nil
+}
+
+func (s *Server) planningForm(w http.ResponseWriter, r *http.Request) error {
+	return s.planningFormShow(w, r, http.StatusOK, Form{Errors: map[string]string{}})
+}
+
+func (s *Server) planningAdd(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	v := r.PostForm
+	form := formFrom(r)
+	var days []int
+	for _, d := range v["weekdays"] {
+		n, err := strconv.Atoi(d)
+		if err != nil {
+			n = 0 // refused with its field below
+		}
+		days = append(days, n)
+	}
+	_, err := s.Pathway.AddSlot(r.Context(), id, pathway.SlotInput{Kind: v.Get("kind"), Label: v.Get("label"), Start: v.Get("start"),
+		End: v.Get("end"), From: v.Get("from"), To: v.Get("to"), Weekdays: days, SkipHolidays: v.Get("skip_holidays") == "1"})
+	if formError(&form, err) {
+		return s.planningFormShow(w, r, http.StatusUnprocessableEntity, form)
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "Ajouté au planning.")
+	week := v.Get("from")
+	if week == "" {
+		week = time.Now().Format(time.DateOnly)
+	}
+	http.Redirect(w, r, "/enfants/"+id+"/planning?semaine="+url.QueryEscape(week), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) planningDelete(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	if err := s.Pathway.DeleteSlot(r.Context(), id, r.PathValue("sid")); err != nil {
+		return err
+	}
+	s.flash(r, "Retiré du planning.")
+	http.Redirect(w, r, "/enfants/"+id+"/planning", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) planningSkip(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	id, day := r.PathValue("id"), r.PostForm.Get("day")
+	err := s.Pathway.SkipDay(r.Context(), id, r.PathValue("sid"), day)
+	if e, ok := asInvalid(err); ok {
+		s.flash(r, "Rien n'a été enregistré : "+e.Fields["day"])
+	} else if err != nil {
+		return err
+	} else {
+		s.flash(r, "Ce jour-là est retiré du planning.")
+	}
+	http.Redirect(w, r, "/enfants/"+id+"/planning?semaine="+url.QueryEscape(day), http.StatusSeeOther)
+	return nil
 }

@@ -343,3 +343,44 @@ func TestLiaisonPages(t *testing.T) {
 		}
 	})
 }
+
+// Lucas's planning through the pages: the visit next Saturday during the
+// MECS's day is flagged; the DITEP adds a time (a mistyped hour comes
+// back with what was typed); the mother reads the week, writes nothing.
+func TestPlanningPages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ref := e.login(referent)
+		_, body := e.get(ref, "/enfants?q=lucas")
+		child := "/enfants/" + between(body, `<a href="/enfants/`, `"`)
+		resp, body := e.get(ref, child+"/planning")
+		mustContain(t, resp, body, http.StatusOK, "Planning de Lucas", "deux lieux", "MECS Beauregard (fictif) et Direction enfance famille",
+			"DITEP Le Gier (fictif) — Accueil de jour")
+
+		karim := e.login(educator)
+		form := url.Values{"kind": {"appointment"}, "label": {"Orthophonie"}, "start": {"14h"}, "end": {"15:00"}, "weekdays": {"3"}}
+		resp, body = e.postForm(karim, child+"/planning/nouveau", form)
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Heure invalide", `value="Orthophonie"`, `value="3" checked`)
+		form.Set("start", "14:00")
+		resp, _ = e.postForm(karim, child+"/planning/nouveau", form)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add: %d", resp.StatusCode)
+		}
+		resp, body = e.get(karim, child+"/planning")
+		mustContain(t, resp, body, http.StatusOK, "Orthophonie", "Vos temps au planning", "Retirer du planning")
+		slot := between(body[strings.Index(body, `id="t-vos"`):], `/planning/`, `/sauf`)
+		if resp, _ := e.postForm(e.login(educatorMECS), child+"/planning/"+slot+"/suppression", nil); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("the MECS removes the DITEP's time: %d", resp.StatusCode)
+		}
+
+		mum := e.login(parent)
+		resp, body = e.get(mum, child+"/planning")
+		mustContain(t, resp, body, http.StatusOK, "Orthophonie", "deux lieux")
+		if strings.Contains(body, "Ajouter un temps") || strings.Contains(body, "Vos temps au planning") {
+			t.Error("the parent is offered to write to the planning")
+		}
+		if resp, _ := e.get(e.login(fosterCarer), child+"/planning"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("an unrelated foster carer reads the planning: %d", resp.StatusCode)
+		}
+	})
+}
