@@ -74,6 +74,8 @@ func TestScreenshots(t *testing.T) {
 		shoot("enfants")
 		do(t, ctx, chromedp.Click(chromedp.CSS(`.result-title a`)), chromedp.WaitVisible(chromedp.CSS(`#t-cer`)))
 		shoot("enfant")
+		do(t, ctx, chromedp.Click(chromedp.CSS(`a[href$="/planning"]`)), chromedp.WaitVisible(chromedp.CSS(`.planning-week`)))
+		shoot("planning")
 		do(t, ctx, chromedp.Navigate(base+"/enfants/acces-urgence"), chromedp.WaitVisible(chromedp.CSS(`#f-reason`)),
 			chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`[role=alert]`)))
 		shoot("acces-urgence-erreur")

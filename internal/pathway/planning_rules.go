@@ -24,8 +24,8 @@ type Slot struct {
 }
 
 // SlotKinds are the kinds of slots, in the order the interface shows them.
-var SlotKinds = []Code{{"living", "Lieu de vie (nuits, jours sans accueil)"}, {"day_care", "Accueil de jour (DITEP, IME…)"},
-	{"school", "École"}, {"appointment", "Rendez-vous (CMPP, soin)"}, {"family", "En famille (visite, week-end)"},
+var SlotKinds = []Code{{"living", "Lieu de vie"}, {"day_care", "Accueil de jour"},
+	{"school", "École"}, {"appointment", "Rendez-vous"}, {"family", "En famille"},
 	{"respite", "Séjour de répit"}, {"transport", "Transport"}, {"other", "Autre"}}
 
 // Holiday is a school holiday period.
