@@ -18,6 +18,10 @@ const ResChild ResourceType = "child"
 // break-glass openings): pseudonyms only.
 const ResChildReport ResourceType = "child_report"
 
+// ResSchoolHolidays is a département's school holidays, which plannings
+// skip and which the steering enters.
+const ResSchoolHolidays ResourceType = "school_holidays"
+
 // ActionBreakGlass opens a record outside one's rights, for a written
 // reason and a short time.
 const ActionBreakGlass Action = "break_glass"

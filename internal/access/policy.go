@@ -124,6 +124,8 @@ var rules = []Rule{
 	{ResChild, ActionBreakGlass, "professionals not related to the child, with a written reason", breakGlassAllowed},
 
 	{ResChildReport, ActionView, "steering of the département", steeringOfTerritory},
+	{ResSchoolHolidays, ActionList, "every account", authenticated},
+	{ResSchoolHolidays, ActionUpdate, "administrators, steering of the département", anyOf(admin, steeringOfTerritory)},
 
 	{ResAuditLog, ActionList, "administrators", admin},
 	{ResAuditLog, ActionView, "administrators", admin},

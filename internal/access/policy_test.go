@@ -128,6 +128,10 @@ var matrix = []struct {
 	{access.ActionView, access.Resource{Type: access.ResChildReport, Departement: "42"}, "break-glass report of 42",
 		[]string{"steering of 42", "ARS steering of 42", "system"}},
 
+	{access.ActionList, access.Resource{Type: access.ResSchoolHolidays, Departement: "42"}, "school holidays of 42", everyAccount},
+	{access.ActionUpdate, access.Resource{Type: access.ResSchoolHolidays, Departement: "42"}, "school holidays of 42",
+		[]string{"admin", "steering of 42", "ARS steering of 42", "system"}},
+
 	{access.ActionList, auditRes, "audit log", []string{"admin", "system"}},
 	{access.ActionView, auditRes, "audit entry", []string{"admin", "system"}},
 }

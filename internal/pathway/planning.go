@@ -374,3 +374,81 @@ func (s *Service) PlanningAlerts(ctx context.Context) (int, error) {
 	}
 	return s.sendAlerts(ctx, all)
 }
+
+// SchoolHoliday is a stored school holiday period.
+type SchoolHoliday struct {
+	ID string
+	Holiday
+}
+
+// Holidays lists a département's school holidays ending from a year ago on.
+func (s *Service) Holidays(ctx context.Context, dep string) ([]SchoolHoliday, error) {
+	if err := access.Check(ctx, access.ActionList, access.Resource{Type: access.ResSchoolHolidays, Departement: dep}); err != nil {
+		return nil, err
+	}
+	var out []SchoolHoliday
+	err := s.DB.Read(ctx, func(tx *db.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, name, starts_on, ends_on FROM school_holidays WHERE departement = $1 AND ends_on >= $2
+			ORDER BY starts_on`, dep, dayOf(tx.Now.AddDate(-1, 0, 0)))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var h SchoolHoliday
+			if err := rows.Scan(&h.ID, &h.Name, &h.From, &h.To); err != nil {
+				return err
+			}
+			out = append(out, h)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// AddHoliday enters a school holiday period for a département; errors by
+// field: name, from, to.
+func (s *Service) AddHoliday(ctx context.Context, dep string, h Holiday) error {
+	if err := access.Check(ctx, access.ActionUpdate, access.Resource{Type: access.ResSchoolHolidays, Departement: dep}); err != nil {
+		return err
+	}
+	var v apperr.Validation
+	h.Name = strings.TrimSpace(h.Name)
+	v.Check(h.Name != "", "name", "Indiquez le nom des vacances.")
+	checkLen(&v, "name", h.Name, maxName)
+	h.From = day(&v, "from", h.From, "Indiquez le premier jour.")
+	h.To = day(&v, "to", h.To, "Indiquez le dernier jour.")
+	if !v.Has("from") && !v.Has("to") && h.To < h.From {
+		v.Add("to", "Le dernier jour précède le premier.")
+	}
+	if err := v.ErrSaying("Les vacances n'ont pas été enregistrées : corrigez les champs signalés."); err != nil {
+		return err
+	}
+	return s.DB.Write(ctx, func(tx *db.Tx) error {
+		id := db.NewID()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO school_holidays (id, departement, name, starts_on, ends_on) VALUES ($1, $2, $3, $4, $5)`,
+			id, dep, h.Name, h.From, h.To); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{Action: "school_holidays.add", ResourceType: string(access.ResSchoolHolidays),
+			ResourceID: id, Details: map[string]any{"departement": dep, "from": h.From, "to": h.To}})
+	})
+}
+
+// DeleteHoliday removes a school holiday period of a département.
+func (s *Service) DeleteHoliday(ctx context.Context, dep, id string) error {
+	if err := access.Check(ctx, access.ActionUpdate, access.Resource{Type: access.ResSchoolHolidays, Departement: dep}); err != nil {
+		return err
+	}
+	return s.DB.Write(ctx, func(tx *db.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM school_holidays WHERE id = $1 AND departement = $2`, id, dep)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.NotFound, "Ces vacances ne sont pas enregistrées.")
+		}
+		return audit.Record(ctx, tx, audit.Entry{Action: "school_holidays.delete", ResourceType: string(access.ResSchoolHolidays),
+			ResourceID: id, Details: map[string]any{"departement": dep}})
+	})
+}

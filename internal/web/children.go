@@ -17,6 +17,7 @@ import (
 	"passerelle/internal/auth"
 	"passerelle/internal/db"
 	"passerelle/internal/export"
+	"passerelle/internal/geo"
 	"passerelle/internal/org"
 	"passerelle/internal/pathway"
 )
@@ -43,6 +44,9 @@ func (s *Server) childrenRoutes() {
 	m.HandleFunc("POST /enfants/{id}/notifications/{nid}/suite", s.page(s.childNotificationStatus))
 	m.HandleFunc("POST /enfants/{id}/cercle/{mid}/reponse", s.page(s.childAnswer))
 	m.HandleFunc("POST /enfants/{id}/cercle/{mid}/sortie", s.page(s.childLeave))
+	m.HandleFunc("GET /vacances-scolaires", s.page(s.holidays))
+	m.HandleFunc("POST /vacances-scolaires", s.page(s.holidayAdd))
+	m.HandleFunc("POST /vacances-scolaires/{hid}/suppression", s.page(s.holidayDelete))
 	m.HandleFunc("GET /enfants/{id}/planning", s.page(s.planningWeek))
 	m.HandleFunc("GET /enfants/{id}/planning/nouveau", s.page(s.planningForm))
 	m.HandleFunc("POST /enfants/{id}/planning/nouveau", s.page(s.planningAdd))
@@ -1022,5 +1026,72 @@ func (s *Server) planningSkip(w http.ResponseWriter, r *http.Request) error {
 		s.flash(r, "Ce jour-là est retiré du planning.")
 	}
 	http.Redirect(w, r, "/enfants/"+id+"/planning?semaine="+url.QueryEscape(day), http.StatusSeeOther)
+	return nil
+}
+
+// holidaysPage lists a département's school holidays.
+type holidaysPage struct {
+	Departement string
+	Items       []pathway.SchoolHoliday
+	CanEdit     bool
+	Form        Form
+}
+
+// holidayDepartement is the département asked for, else the actor's.
+func holidayDepartement(r *http.Request) string {
+	if d := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("departement"))); d != "" {
+		if _, ok := geo.DepartementByCode(d); ok {
+			return d
+		}
+	}
+	return actorDepartement(r)
+}
+
+func (s *Server) holidaysShow(w http.ResponseWriter, r *http.Request, status int, dep string, form Form) error {
+	items, err := s.Pathway.Holidays(r.Context(), dep)
+	if err != nil {
+		return err
+	}
+	if form.Values == nil {
+		form.Values = url.Values{}
+	}
+	p := holidaysPage{Departement: dep, Items: items, Form: form,
+		CanEdit: access.Can(access.ActorFrom(r.Context()), access.ActionUpdate, access.Resource{Type: access.ResSchoolHolidays, Departement: dep})}
+	s.render(w, r, status, "holidays", "Vacances scolaires", p)
+	return nil
+}
+
+func (s *Server) holidays(w http.ResponseWriter, r *http.Request) error {
+	return s.holidaysShow(w, r, http.StatusOK, holidayDepartement(r), Form{Errors: map[string]string{}})
+}
+
+func (s *Server) holidayAdd(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	dep := strings.ToUpper(strings.TrimSpace(r.PostForm.Get("departement")))
+	form := formFrom(r)
+	err := s.Pathway.AddHoliday(r.Context(), dep, pathway.Holiday{Name: r.PostForm.Get("name"), From: r.PostForm.Get("from"), To: r.PostForm.Get("to")})
+	if formError(&form, err) {
+		return s.holidaysShow(w, r, http.StatusUnprocessableEntity, dep, form)
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "Vacances enregistrées : les plannings du département en tiennent compte.")
+	http.Redirect(w, r, "/vacances-scolaires?departement="+url.QueryEscape(dep), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) holidayDelete(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	dep := strings.ToUpper(strings.TrimSpace(r.PostForm.Get("departement")))
+	if err := s.Pathway.DeleteHoliday(r.Context(), dep, r.PathValue("hid")); err != nil {
+		return err
+	}
+	s.flash(r, "Vacances retirées.")
+	http.Redirect(w, r, "/vacances-scolaires?departement="+url.QueryEscape(dep), http.StatusSeeOther)
 	return nil
 }

@@ -384,3 +384,36 @@ func TestPlanningPages(t *testing.T) {
 		}
 	})
 }
+
+// School holidays: the steering of the Loire enters a period (a wrong date
+// comes back as typed); other accounts read them and cannot change them.
+func TestHolidayPages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		pil := e.login(steering)
+		resp, body := e.get(pil, "/vacances-scolaires")
+		mustContain(t, resp, body, http.StatusOK, "Vacances scolaires — 42", "Vacances de Noël (dates de démonstration)", "Ajouter une période")
+		resp, body = e.postForm(pil, "/vacances-scolaires", url.Values{"departement": {"42"}, "name": {"Pont de la Toussaint"},
+			"from": {"2027-11-02"}, "to": {"2027-11-01"}})
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Le dernier jour précède le premier", `value="Pont de la Toussaint"`)
+		resp, _ = e.postForm(pil, "/vacances-scolaires", url.Values{"departement": {"42"}, "name": {"Pont de la Toussaint"},
+			"from": {"2027-11-01"}, "to": {"2027-11-02"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add: %d", resp.StatusCode)
+		}
+		dir := e.login(director)
+		resp, body = e.get(dir, "/vacances-scolaires")
+		mustContain(t, resp, body, http.StatusOK, "Pont de la Toussaint")
+		if strings.Contains(body, "Ajouter une période") {
+			t.Error("a director is offered to enter holidays")
+		}
+		if resp, _ := e.postForm(dir, "/vacances-scolaires", url.Values{"departement": {"42"}, "name": {"x"},
+			"from": {"2027-11-01"}, "to": {"2027-11-02"}}); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a director enters holidays: %d", resp.StatusCode)
+		}
+		if resp, _ := e.postForm(pil, "/vacances-scolaires", url.Values{"departement": {"69"}, "name": {"x"},
+			"from": {"2027-11-01"}, "to": {"2027-11-02"}}); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("the Loire's steering enters the Rhône's holidays: %d", resp.StatusCode)
+		}
+	})
+}
