@@ -608,3 +608,67 @@ func TestPlanning(t *testing.T) {
 		}
 	})
 }
+
+// Events: the MECS declares a running away; the circle is told, the
+// event is in the timeline of the professionals, not the parents'; the
+// third event in a month and an end of care alert the referent. The
+// without-solution list names children for the referent, counts them for
+// the steering.
+func TestEventsAndWithoutSolution(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ref := e.as("referent")
+		c := must(e.s.Create(ref, pathway.ChildInput{FirstName: "Yanis", LastName: "Morel", BirthDate: "2011-11-11", Sex: "boy"}))
+		mid := must(e.s.Invite(ref, c.ID, pathway.InviteInput{OrganisationID: e.mecs, Capacity: access.CapLivingPlace, Basis: "shared_secrecy"}))
+		if err := e.s.Answer(e.as("mecsDirector"), c.ID, mid, true, []string{e.ids["mecsEducator"]}); err != nil {
+			t.Fatal(err)
+		}
+		mecs := e.as("mecsEducator")
+		if err := e.s.DeclareEvent(mecs, c.ID, pathway.EventInput{Kind: "running_away", Day: "2027-03-02", Text: "x"}); !slices.Contains(fieldsOf(err), "day") {
+			t.Fatalf("an event tomorrow: %v", err)
+		}
+		if err := e.s.DeclareEvent(mecs, c.ID, pathway.EventInput{Kind: "running_away", Text: "Parti après le repas, retrouvé à 23 h."}); err != nil {
+			t.Fatal(err)
+		}
+		count := func(account, kind string) int {
+			var n int
+			if err := d.Read(bg, func(tx *db.Tx) error {
+				return tx.QueryRowContext(bg, `SELECT count(*) FROM notifications WHERE account_id = $1 AND kind = $2`, account, kind).Scan(&n)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if count(e.ids["referent"], "child.event") != 1 || count(e.ids["mecsEducator"], "child.event") != 0 {
+			t.Fatal("the circle is not told, or the sender is")
+		}
+		if err := e.s.DeclareEvent(mecs, c.ID, pathway.EventInput{Kind: "crisis", Text: "Crise au coucher."}); err != nil {
+			t.Fatal(err)
+		}
+		if count(e.ids["referent"], "child.rupture") != 0 {
+			t.Fatal("alerted after two events")
+		}
+		if err := e.s.DeclareEvent(mecs, c.ID, pathway.EventInput{Kind: "end_of_care", Text: "La MECS ne peut plus accueillir Yanis à la fin du mois."}); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(e.ids["referent"], "child.rupture"); n != 2 { // the end of care and the third event
+			t.Fatalf("%d rupture alerts", n)
+		}
+
+		must(e.s.AddNotification(ref, c.ID, pathway.NotificationInput{Orientation: "itep", From: "2026-05-01", To: "2028-04-30", Status: "waiting"}))
+		list := must(e.s.WithoutSolutionList(ref))
+		if len(list) != 1 || list[0].Child.ID != c.ID || list[0].Days != 304 {
+			t.Fatalf("list %+v", list)
+		}
+		if _, err := e.s.WithoutSolutionList(e.as("mecsDirector")); !apperr.Is(err, apperr.Forbidden) {
+			t.Fatalf("a director lists: %v", err)
+		}
+		counts := must(e.s.WithoutSolutionCounts(e.as("steering"), "42"))
+		if len(counts) != 1 || counts[0].Orientation != "itep" || counts[0].Children != 1 || counts[0].Over6Months != 1 {
+			t.Fatalf("counts %+v", counts)
+		}
+		if _, err := e.s.WithoutSolutionCounts(e.as("referent"), "42"); !apperr.Is(err, apperr.Forbidden) {
+			t.Fatalf("a referent reads the steering's counts: %v", err)
+		}
+	})
+}

@@ -32,6 +32,8 @@ func (s *Server) childrenRoutes() {
 	m.HandleFunc("GET /enfants/nouveau", s.page(s.childNewForm))
 	m.HandleFunc("POST /enfants/nouveau", s.page(s.childCreate))
 	m.HandleFunc("GET /enfants/invitations", s.page(s.childInvitations))
+	m.HandleFunc("GET /enfants/sans-solution", s.page(s.withoutSolution))
+	m.HandleFunc("GET /pilotage/sans-solution", s.page(s.withoutSolutionCounts))
 	m.HandleFunc("GET /enfants/export.csv", s.page(s.childExport("csv")))
 	m.HandleFunc("GET /enfants/export.xlsx", s.page(s.childExport("xlsx")))
 	m.HandleFunc("GET /enfants/acces-urgence", s.page(s.breakGlassForm))
@@ -141,6 +143,8 @@ func codeList(name string) []pathway.Code {
 		return pathway.SectionLabels
 	case "slot":
 		return pathway.SlotKinds
+	case "event":
+		return pathway.EventKinds
 	}
 	return nil
 }
@@ -411,6 +415,11 @@ var childForms = []childFormDef{
 				Capacity: access.Capacity(v.Get("capacity")), Basis: v.Get("basis"), ConsentID: v.Get("consent"),
 				MeasureID: v.Get("measure"), From: v.Get("from"), To: v.Get("to"), Note: v.Get("note")})
 			return err
+		}},
+	{Path: "evenement", Kind: "event", Title: "Déclarer un événement", Section: access.SecNotes,
+		Done: "Événement déclaré : le cercle est prévenu.",
+		Save: func(s *Server, r *http.Request, id string, v url.Values, _ *pathway.Document) error {
+			return s.Pathway.DeclareEvent(r.Context(), id, pathway.EventInput{Kind: v.Get("kind"), Day: v.Get("day"), Text: v.Get("text")})
 		}},
 	{Path: "note", Kind: "note", Title: "Écrire une note", Section: access.SecNotes, Done: "Note ajoutée au fil du dossier.",
 		Save: func(s *Server, r *http.Request, id string, v url.Values, _ *pathway.Document) error {
@@ -1093,5 +1102,32 @@ func (s *Server) holidayDelete(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.flash(r, "Vacances retirées.")
 	http.Redirect(w, r, "/vacances-scolaires?departement="+url.QueryEscape(dep), http.StatusSeeOther)
+	return nil
+}
+
+// withoutSolutionPage is the referent's list, or the steering's counts.
+type withoutSolutionPage struct {
+	Items       []pathway.Waiting
+	Counts      []pathway.WaitingCount
+	Departement string
+	Steering    bool
+}
+
+func (s *Server) withoutSolution(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.Pathway.WithoutSolutionList(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "without_solution", "Enfants sans solution", withoutSolutionPage{Items: items})
+	return nil
+}
+
+func (s *Server) withoutSolutionCounts(w http.ResponseWriter, r *http.Request) error {
+	dep := holidayDepartement(r)
+	counts, err := s.Pathway.WithoutSolutionCounts(r.Context(), dep)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "without_solution", "Enfants sans solution", withoutSolutionPage{Counts: counts, Departement: dep, Steering: true})
 	return nil
 }

@@ -417,3 +417,37 @@ func TestHolidayPages(t *testing.T) {
 		}
 	})
 }
+
+// Events and the children without solution through the pages: the MECS
+// declares a running away (a day to come refused, the text kept); the
+// referent lists Inès by name; the steering sees counts, no name.
+func TestEventAndWithoutSolutionPages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		lea := e.login(educatorMECS)
+		_, body := e.get(lea, "/enfants")
+		child := "/enfants/" + between(body, `<a href="/enfants/`, `"`)
+		resp, body := e.postForm(lea, child+"/evenement", url.Values{"kind": {"running_away"}, "day": {"2099-01-01"}, "text": {"Parti après le repas."}})
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "la date est dans le futur", "Parti après le repas.")
+		resp, _ = e.postForm(lea, child+"/evenement", url.Values{"kind": {"running_away"}, "text": {"Parti après le repas, retrouvé à 23 h."}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("event: %d", resp.StatusCode)
+		}
+		resp, body = e.get(e.login(educator), child)
+		mustContain(t, resp, body, http.StatusOK, "Fugue le", "retrouvé à 23 h")
+		if _, body := e.get(e.login(parent), child); strings.Contains(body, "retrouvé à 23 h") {
+			t.Error("the parent reads the declared event")
+		}
+
+		resp, body = e.get(e.login(referent), "/enfants/sans-solution")
+		mustContain(t, resp, body, http.StatusOK, "Inès Benali", "Orientation SESSAD", "jours</strong> d'attente")
+		resp, body = e.get(e.login(steering), "/pilotage/sans-solution")
+		mustContain(t, resp, body, http.StatusOK, "SESSAD", "Attente médiane")
+		if strings.Contains(body, "Benali") || strings.Contains(body, "Inès") {
+			t.Error("the steering's counts name a child")
+		}
+		if resp, _ := e.get(e.login(director), "/enfants/sans-solution"); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a director lists the children without solution: %d", resp.StatusCode)
+		}
+	})
+}
