@@ -50,6 +50,9 @@ func (s *Server) childrenRoutes() {
 	m.HandleFunc("POST /vacances-scolaires", s.page(s.holidayAdd))
 	m.HandleFunc("POST /vacances-scolaires/{hid}/suppression", s.page(s.holidayDelete))
 	m.HandleFunc("GET /enfants/{id}/planning", s.page(s.planningWeek))
+	m.HandleFunc("POST /enfants/{id}/planning/agenda", s.page(s.feedCreate))
+	m.HandleFunc("POST /enfants/{id}/planning/agenda/{fid}/revoquer", s.page(s.feedRevoke))
+	m.HandleFunc("GET /agenda/{token}", s.public(s.feed))
 	m.HandleFunc("GET /enfants/{id}/planning/nouveau", s.page(s.planningForm))
 	m.HandleFunc("POST /enfants/{id}/planning/nouveau", s.page(s.planningAdd))
 	m.HandleFunc("POST /enfants/{id}/planning/{sid}/suppression", s.page(s.planningDelete))
@@ -943,6 +946,9 @@ type planningPage struct {
 	CanWrite   bool
 	Form       Form
 	Child      pathway.Child
+	Feeds      []pathway.Feed
+	// NewFeed is the address of a link just made, shown once.
+	NewFeed string
 }
 
 func (s *Server) planningWeek(w http.ResponseWriter, r *http.Request) error {
@@ -952,11 +958,65 @@ func (s *Server) planningWeek(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return s.planningRender(w, r, p, "")
+}
+
+func (s *Server) planningRender(w http.ResponseWriter, r *http.Request, p pathway.Planning, newFeed string) error {
+	feeds, err := s.Pathway.Feeds(r.Context(), p.Child.ID)
+	if err != nil {
+		return err
+	}
 	monday, _ := time.Parse(time.DateOnly, p.WeekStart)
 	s.render(w, r, http.StatusOK, "child_planning", "Planning de "+p.Child.FirstName, planningPage{P: p,
 		Prev: monday.AddDate(0, 0, -7).Format(time.DateOnly), Next: monday.AddDate(0, 0, 7).Format(time.DateOnly),
-		CanWrite: len(p.Own) > 0, Child: p.Child})
+		CanWrite: len(p.Own) > 0, Child: p.Child, Feeds: feeds, NewFeed: newFeed})
 	return nil
+}
+
+// feedCreate makes a secret calendar link and shows it once.
+func (s *Server) feedCreate(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	token, err := s.Pathway.CreateFeed(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p, err := s.Pathway.Week(r.Context(), id, "")
+	if err != nil {
+		return err
+	}
+	return s.planningRender(w, r, p, strings.TrimSuffix(s.Config.BaseURL.String(), "/")+"/agenda/"+token+".ics")
+}
+
+func (s *Server) feedRevoke(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	if err := s.Pathway.RevokeFeed(r.Context(), id, r.PathValue("fid")); err != nil {
+		return err
+	}
+	s.flash(r, "Lien révoqué : l'agenda qui l'utilisait ne reçoit plus rien.")
+	http.Redirect(w, r, "/enfants/"+id+"/planning#agenda", http.StatusSeeOther)
+	return nil
+}
+
+// feed serves a secret calendar link: no session, the link's owner's
+// rights, which it loses with them (a structure leaving the circle).
+func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
+	token := strings.TrimSuffix(r.PathValue("token"), ".ics")
+	sys := access.WithActor(r.Context(), access.SystemActor)
+	accountID, childID, err := s.Pathway.FeedOwner(sys, token)
+	if err != nil {
+		return err
+	}
+	owner, err := s.Auth.LoadActor(sys, accountID)
+	if err != nil || !owner.Authenticated() {
+		return apperr.New(apperr.NotFound, "Ce lien d'agenda n'existe pas ou a été révoqué.")
+	}
+	name, events, err := s.Pathway.FeedEvents(access.WithActor(r.Context(), owner), childID, token)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", export.ContentTypeICal)
+	w.Header().Set("Cache-Control", "no-store")
+	return export.WriteICal(w, name, time.Now(), events)
 }
 
 func (s *Server) planningFormShow(w http.ResponseWriter, r *http.Request, status int, form Form) error {

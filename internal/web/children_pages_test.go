@@ -451,3 +451,55 @@ func TestEventAndWithoutSolutionPages(t *testing.T) {
 		}
 	})
 }
+
+// A calendar link to Lucas's planning: the feed needs no session, carries
+// initials and no label, and stops when revoked, or when its owner no
+// longer follows the child.
+func TestPlanningFeed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		karim := e.login(educator)
+		_, body := e.get(karim, "/enfants?q=lucas")
+		child := "/enfants/" + between(body, `<a href="/enfants/`, `"`)
+		resp, body := e.postForm(karim, child+"/planning/agenda", nil)
+		mustContain(t, resp, body, http.StatusOK, "Copiez ce lien", "/agenda/")
+		feed := "/agenda/" + between(body, "/agenda/", "<")
+		anon := e.browser()
+		resp, body = e.get(anon, feed)
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/calendar") {
+			t.Fatalf("feed: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		unfolded := strings.ReplaceAll(body, "\r\n ", "")
+		if !strings.Contains(unfolded, "SUMMARY:L. F. — Accueil de jour (DITEP Le Gier (fictif))") || strings.Contains(unfolded, "Fontaine") ||
+			strings.Contains(unfolded, "Visite avec sa mère") {
+			t.Fatalf("feed content:\n%s", excerpt(unfolded))
+		}
+		if resp, _ := e.get(anon, "/agenda/pas-un-vrai-lien-secret-du-tout.ics"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("a made-up link: %d", resp.StatusCode)
+		}
+		// Karim no longer follows Lucas: the link stops.
+		dir := e.login(ditepDirector)
+		_, body = e.get(dir, child)
+		team := "/enfants/" + strings.TrimPrefix(child, "/enfants/") + "/cercle/" + between(body, "/cercle/", "/equipe") + "/equipe"
+		if resp, _ := e.postForm(dir, team, url.Values{"staff": {e.accountID(ditepDirector)}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("staff: %d", resp.StatusCode)
+		}
+		if resp, _ := e.get(anon, feed); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("the link of someone no longer in the circle: %d", resp.StatusCode)
+		}
+		// The director's own link, revoked.
+		resp, body = e.postForm(dir, child+"/planning/agenda", nil)
+		mustContain(t, resp, body, http.StatusOK, "Copiez ce lien")
+		mine := "/agenda/" + between(body, "/agenda/", "<")
+		if resp, _ := e.get(anon, mine); resp.StatusCode != http.StatusOK {
+			t.Fatalf("the director's link: %d", resp.StatusCode)
+		}
+		revoke := between(body, `action="`+child+`/planning/agenda/`, `"`)
+		if resp, _ := e.postForm(dir, child+"/planning/agenda/"+revoke, nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("revoke: %d", resp.StatusCode)
+		}
+		if resp, _ := e.get(anon, mine); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("a revoked link: %d", resp.StatusCode)
+		}
+	})
+}
