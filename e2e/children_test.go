@@ -165,3 +165,46 @@ func TestLiaisonNoteSentAndAcknowledged(t *testing.T) {
 		}
 	})
 }
+
+// The planning: the DITEP's educator adds a weekly time from his phone;
+// the referent looks at a week of the summer holidays, when the DITEP is
+// closed and the MECS counts on it: the gap is flagged ahead.
+func TestPlanningGapInTheSummer(t *testing.T) {
+	chromium(t)
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		base := startServer(t, d)
+		karim := browser(t, 390, 844)
+		login(t, karim, base, "educateur")
+		do(t, karim, chromedp.Navigate(base+"/enfants"), chromedp.WaitVisible(chromedp.Search(`//a[contains(., "Lucas Fontaine")]`)),
+			chromedp.Click(chromedp.Search(`//a[contains(., "Lucas Fontaine")]`)), chromedp.WaitVisible(chromedp.CSS(`#t-pla`)),
+			chromedp.Click(chromedp.CSS(`#planning a`)), chromedp.WaitVisible(chromedp.CSS(`.planning-week`)),
+			chromedp.Click(chromedp.CSS(`a[href$="/planning/nouveau"]`)), chromedp.WaitVisible(chromedp.CSS(`#f-kind`)),
+			chromedp.SetValue(chromedp.CSS(`#f-kind`), "appointment"),
+			chromedp.SendKeys(chromedp.CSS(`#f-label`), "Orthophonie"),
+			chromedp.SetValue(chromedp.CSS(`#f-start`), "14:00"),
+			chromedp.SetValue(chromedp.CSS(`#f-end`), "15:00"),
+			chromedp.Click(chromedp.CSS(`label[for="d-3"]`)),
+			chromedp.Click(chromedp.CSS(`form.card button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.Search(`//div[@role="status"][contains(., "Ajouté au planning")]`)))
+		if got := text(t, karim, `.planning-week`); !strings.Contains(got, "Orthophonie") {
+			t.Fatalf("the week after adding: %q", got)
+		}
+
+		desk := browser(t, 1366, 900)
+		login(t, desk, base, "referent")
+		do(t, desk, chromedp.Navigate(base+"/enfants"), chromedp.WaitVisible(chromedp.Search(`//a[contains(., "Lucas Fontaine")]`)),
+			chromedp.Click(chromedp.Search(`//a[contains(., "Lucas Fontaine")]`)), chromedp.WaitVisible(chromedp.CSS(`#t-pla`)))
+		record, err := chromedp.Run(desk, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(t, desk, chromedp.Navigate(record+"/planning?semaine=2027-08-02"), chromedp.WaitVisible(chromedp.CSS(`#t-alertes`)))
+		shot(t, desk, string(d.Dialect)+"-desktop-planning-august")
+		if got := text(t, desk, `#t-alertes + ul`); !strings.Contains(got, "personne n'a l'enfant") {
+			t.Fatalf("the summer's gaps: %q", got)
+		}
+		if got := text(t, desk, `.planning-week`); !strings.Contains(got, "Vacances d'été") {
+			t.Fatalf("the holidays in the week: %q", got)
+		}
+	})
+}
