@@ -101,6 +101,7 @@ func (s *Server) routes() {
 	s.directoryAPIRoutes()
 	s.capacityAPIRoutes()
 	s.childrenAPIRoutes()
+	s.togetherAPIRoutes()
 	m.HandleFunc("/api/", s.apiHandler(s.apiNotFound))
 
 	m.HandleFunc("/", s.public(s.notFound))
