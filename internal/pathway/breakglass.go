@@ -214,6 +214,16 @@ func ActionLabel(action string) string {
 		return "a consulté les accès au dossier"
 	case "child.export":
 		return "a exporté le dossier"
+	case "child.liaison.list", "child.liaison.read":
+		return "a consulté les fiches de liaison"
+	case "child.liaison.attachment":
+		return "a lu une pièce jointe d'une fiche de liaison"
+	case "child.planning.read":
+		return "a consulté le planning"
+	case "child.planning.feed":
+		return "a consulté le planning (lien d'agenda)"
+	case "child.planning.feed_create":
+		return "a créé un lien d'agenda"
 	case "demo.child":
 		return "a créé le dossier (démonstration)"
 	case "child.relative.read":
