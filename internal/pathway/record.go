@@ -26,6 +26,8 @@ type Record struct {
 	Circle        []Member
 	Consents      []Consent
 	Events        []Event
+	// Liaisons are the liaison notes the actor reads, when asked for.
+	Liaisons []Liaison
 	// BreakGlassUntil is set when the actor reads through a break-glass
 	// opening only: until when it lasts.
 	BreakGlassUntil *time.Time
@@ -50,6 +52,9 @@ func (r Record) Is(rel access.Relation) bool { return slices.Contains(r.Relation
 type Options struct {
 	Section access.Section // only events of this section
 	Limit   int            // events; default 100
+	// Liaisons: also read the liaison notes (the record page shows them),
+	// in the same read and under the same audit line.
+	Liaisons bool
 }
 
 // Get returns the record as the actor may see it, and records the read in
@@ -149,6 +154,11 @@ func (s *Service) read(ctx context.Context, tx *db.Tx, id string, f *access.Chil
 	}
 	if r.Can(access.SecConsents) {
 		if r.Consents, err = loadConsents(ctx, tx, id); err != nil {
+			return r, err
+		}
+	}
+	if o.Liaisons && r.Can(access.SecLiaison) {
+		if r.Liaisons, err = readLiaisons(ctx, tx, id, "", f); err != nil {
 			return r, err
 		}
 	}

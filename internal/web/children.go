@@ -332,7 +332,6 @@ type childPage struct {
 	Access   []pathway.Access // the parents' view shows who read the record
 	IsParent bool             // the parents' view: plain words, no internal notes
 	More     bool             // older events are left out
-	Liaisons []pathway.Liaison
 }
 
 // childEvents is how many events the record page shows at first.
@@ -350,16 +349,11 @@ func (s *Server) childView(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Get("plus") != "" {
 		limit = 500
 	}
-	rec, err := s.Pathway.Get(r.Context(), id, pathway.Options{Section: section, Limit: limit})
+	rec, err := s.Pathway.Get(r.Context(), id, pathway.Options{Section: section, Limit: limit, Liaisons: true})
 	if err != nil {
 		return err
 	}
 	p := childPage{R: rec, Section: string(section), More: limit == childEvents && len(rec.Events) == childEvents}
-	if rec.Can(access.SecLiaison) {
-		if p.Liaisons, err = s.Pathway.Liaisons(r.Context(), id); err != nil {
-			return err
-		}
-	}
 	p.IsParent = rec.Is(access.RelParent) && len(rec.Relations) == 1
 	if p.IsParent {
 		if p.Access, err = s.Pathway.AccessLog(r.Context(), id, 12); err != nil {
