@@ -191,14 +191,36 @@ func (s *Service) Invitations(ctx context.Context) ([]Invitation, error) {
 			out = append(out, in)
 		}
 		rows.Close()
+		// One query per structure, not per invitation.
+		staff := map[string][]Person{}
 		for i := range out {
-			if out[i].Staff, err = Staff(ctx, tx, out[i].OrganisationID); err != nil {
-				return err
+			org := out[i].OrganisationID
+			if _, ok := staff[org]; !ok {
+				if staff[org], err = Staff(ctx, tx, org); err != nil {
+					return err
+				}
 			}
+			out[i].Staff = staff[org]
 		}
 		return nil
 	})
 	return out, err
+}
+
+// InvitationCount counts the invitations waiting for the actor's
+// structures (the home page and the list show the number, not the list).
+func (s *Service) InvitationCount(ctx context.Context) (int, error) {
+	orgs := access.ActorFrom(ctx).OrgsWhere(access.RoleDirector)
+	if len(orgs) == 0 {
+		return 0, nil
+	}
+	var n int
+	err := s.DB.Read(ctx, func(tx *db.Tx) error {
+		var args db.Args
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM child_circle WHERE status = 'invited' AND organisation_id IN (`+
+			db.List(&args, orgs)+`)`, args.Values()...).Scan(&n)
+	})
+	return n, err
 }
 
 // Staff returns the professionals of an organisation who may follow a child.

@@ -175,11 +175,11 @@ func (s *Server) childList(w http.ResponseWriter, r *http.Request) error {
 	p := childListPage{Query: q, Items: l.Items, Pager: newPager(q, offset, len(l.Items), l.Total),
 		CanCreate: referent, IsReferent: referent}
 	if a.Has(access.RoleDirector) {
-		invs, err := s.Pathway.Invitations(r.Context())
+		n, err := s.Pathway.InvitationCount(r.Context())
 		if err != nil {
 			return err
 		}
-		p.Invitations = len(invs)
+		p.Invitations = n
 	}
 	title := "Enfants suivis"
 	if a.Has(access.RoleParent) && !referent {

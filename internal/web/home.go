@@ -64,11 +64,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if actor.Has(access.RoleDirector) {
-			invs, err := s.Pathway.Invitations(ctx)
-			if err != nil {
+			if p.Invitations, err = s.Pathway.InvitationCount(ctx); err != nil {
 				return err
 			}
-			p.Invitations = len(invs)
 		}
 	}
 	if _, p.Structures, err = s.Orgs.List(ctx, org.Filter{Kind: access.OrgStructure, Departement: p.Departement, Limit: 1}); err != nil {
