@@ -35,22 +35,24 @@ func (s *Service) Export(ctx context.Context) ([]ExportRow, error) {
 		return nil, apperr.New(apperr.Forbidden, "L'export des dossiers est réservé aux référents ASE.")
 	}
 	var out []ExportRow
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
+	err := s.readAudited(ctx, func(tx *db.Tx) error {
+		out = nil
 		today := dayOf(tx.Now)
 		cutoff := dayOf(tx.Now.Add(-s.withoutSolutionAfter()))
 		var args db.Args
 		t := args.Add(today)
+		scope := access.ChildExportScope(a, "c.ase_id", &args)
 		q := `SELECT c.id, c.pseudonym, substr(c.birth_date, 1, 4), c.sex, c.living_kind, COALESCE(ls.structure_type, ''),
 			COALESCE((SELECT min(m.ends_on) FROM child_measures m WHERE m.child_id = c.id AND m.ends_on >= ` + t + `
 				AND NOT EXISTS (SELECT 1 FROM child_measures n WHERE n.renews_id = m.id)), ''),
 			(SELECT count(*) FROM child_circle m WHERE m.child_id = c.id AND m.status = 'active')
 			FROM children c LEFT JOIN organisations ls ON ls.id = c.living_structure_id
-			WHERE ` + access.ChildExportScope(a, "c.ase_id", &args) + ` ORDER BY c.pseudonym`
+			WHERE ` + scope + ` ORDER BY c.pseudonym`
 		rows, err := tx.QueryContext(ctx, q, args.Values()...)
 		if err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
-		var ids []string
+		index := map[string]int{}
 		for rows.Next() {
 			var id string
 			var r ExportRow
@@ -58,42 +60,59 @@ func (s *Service) Export(ctx context.Context) ([]ExportRow, error) {
 				rows.Close()
 				return err
 			}
-			ids = append(ids, id)
+			index[id] = len(out)
 			out = append(out, r)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		for i, id := range ids {
-			kinds, err := strings1(ctx, tx, `SELECT kind FROM child_measures WHERE child_id = $1 AND starts_on <= $2 AND ends_on >= $2
-				ORDER BY starts_on`, id, today)
-			if err != nil {
-				return err
-			}
-			out[i].Measures = strings.Join(kinds, ", ")
-			nrows, err := tx.QueryContext(ctx, `SELECT orientation, status, starts_on, ends_on FROM child_notifications
-				WHERE child_id = $1 AND ends_on >= $2 ORDER BY starts_on`, id, today)
-			if err != nil {
-				return err
-			}
-			var parts []string
-			for nrows.Next() {
-				var n Notification
-				if err := nrows.Scan(&n.Orientation, &n.Status, &n.From, &n.To); err != nil {
-					nrows.Close()
-					return err
-				}
-				parts = append(parts, n.Orientation+": "+n.Status)
-				if WithoutSolution(n, today, cutoff) {
-					out[i].WithoutSolution = true
-				}
-			}
-			nrows.Close()
-			out[i].Notifications = strings.Join(parts, ", ")
+		// The measures in force and the notifications of every child
+		// exported, in one query each (same scope), not one per child.
+		rows, err = tx.QueryContext(ctx, `SELECT m.child_id, m.kind FROM child_measures m JOIN children c ON c.id = m.child_id
+			WHERE `+scope+` AND m.starts_on <= `+t+` AND m.ends_on >= `+t+` ORDER BY m.child_id, m.starts_on`, args.Values()...)
+		if err != nil {
+			return fmt.Errorf("export measures: %w", err)
 		}
-		return audit.Record(ctx, tx, audit.Entry{Action: "child.export", ResourceType: string(access.ResChild),
-			Details: map[string]any{"rows": len(out), "pseudonymised": true}})
+		for rows.Next() {
+			var id, kind string
+			if err := rows.Scan(&id, &kind); err != nil {
+				rows.Close()
+				return err
+			}
+			if i, ok := index[id]; ok {
+				out[i].Measures = strings.TrimPrefix(out[i].Measures+", "+kind, ", ")
+			}
+		}
+		rows.Close()
+		rows, err = tx.QueryContext(ctx, `SELECT n.child_id, n.orientation, n.status, n.starts_on, n.ends_on FROM child_notifications n
+			JOIN children c ON c.id = n.child_id WHERE `+scope+` AND n.ends_on >= `+t+` ORDER BY n.child_id, n.starts_on`, args.Values()...)
+		if err != nil {
+			return fmt.Errorf("export notifications: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var n Notification
+			if err := rows.Scan(&id, &n.Orientation, &n.Status, &n.From, &n.To); err != nil {
+				return err
+			}
+			i, ok := index[id]
+			if !ok {
+				continue
+			}
+			out[i].Notifications = strings.TrimPrefix(out[i].Notifications+", "+n.Orientation+": "+n.Status, ", ")
+			if WithoutSolution(n, today, cutoff) {
+				out[i].WithoutSolution = true
+			}
+		}
+		return rows.Err()
+	}, func() audit.Entry {
+		return audit.Entry{Action: "child.export", ResourceType: string(access.ResChild),
+			Details: map[string]any{"rows": len(out), "pseudonymised": true}}
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
