@@ -330,6 +330,7 @@ func (s *Service) PlanningAlerts(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
+		byDep := map[string][]Holiday{}
 		for _, id := range ids {
 			var c Child
 			var ref, email string
@@ -345,9 +346,13 @@ func (s *Service) PlanningAlerts(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			holidays, err := loadHolidays(ctx, tx, c.Departement, monday)
-			if err != nil {
-				return err
+			// The holidays are the département's: read once for all its children.
+			holidays, ok := byDep[c.Departement]
+			if !ok {
+				if holidays, err = loadHolidays(ctx, tx, c.Departement, monday); err != nil {
+					return err
+				}
+				byDep[c.Departement] = holidays
 			}
 			conflicts, gaps := problems(slots, holidays, monday, PlanningWeeksAhead, c.LivingKind == "family")
 			now := tx.Now
