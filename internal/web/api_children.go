@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -536,13 +535,7 @@ func (s *Server) apiChildMeasureDocument(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+safeFilename(d.Name)+`"`)
-	w.Header().Set("Content-Length", strconv.Itoa(len(d.Data)))
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	_, err = w.Write(d.Data)
-	return err
+	return sendDocument(w, "attachment", d.Name, "application/pdf", d.Data)
 }
 
 func (s *Server) apiChildNotifications(w http.ResponseWriter, r *http.Request) error {

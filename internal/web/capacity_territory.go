@@ -146,15 +146,7 @@ func (s *Server) capTerritoryExport(format string) handler {
 			return err
 		}
 		tb := territoryTable(t)
-		name := export.Filename("places-"+dep, format, time.Now())
-		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
-		w.Header().Set("Cache-Control", "no-store")
-		if format == "csv" {
-			w.Header().Set("Content-Type", export.ContentTypeCSV)
-			return export.WriteCSV(w, tb)
-		}
-		w.Header().Set("Content-Type", export.ContentTypeXLSX)
-		return export.WriteXLSX(w, tb)
+		return sendTable(w, format, "places-"+dep, tb)
 	}
 }
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"html/template"
 	"io"
 	"net/http"
@@ -204,15 +203,7 @@ func (s *Server) childExport(format string) handler {
 				pathway.Label(pathway.LivingKinds, x.LivingKind), org.StructureTypeLabel(x.LivingType), x.Measures,
 				x.NextEnd, x.Notifications, x.WithoutSolution, x.CircleSize})
 		}
-		name := export.Filename("enfants-pseudonymises", format, time.Now())
-		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
-		w.Header().Set("Cache-Control", "no-store")
-		if format == "csv" {
-			w.Header().Set("Content-Type", export.ContentTypeCSV)
-			return export.WriteCSV(w, tb)
-		}
-		w.Header().Set("Content-Type", export.ContentTypeXLSX)
-		return export.WriteXLSX(w, tb)
+		return sendTable(w, format, "enfants-pseudonymises", tb)
 	}
 }
 
@@ -509,26 +500,7 @@ func (s *Server) childDocument(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+safeFilename(d.Name)+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	_, err = w.Write(d.Data)
-	return err
-}
-
-// safeFilename keeps a file name to letters, digits, dots and dashes.
-func safeFilename(name string) string {
-	var b strings.Builder
-	for _, r := range name {
-		if r < 128 && (r == '.' || r == '-' || r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9')) {
-			b.WriteRune(r)
-		}
-	}
-	if b.Len() == 0 {
-		return "document.pdf"
-	}
-	return b.String()
+	return sendDocument(w, "attachment", d.Name, "application/pdf", d.Data)
 }
 
 // statusPage is the form of what became of a notification.
@@ -925,12 +897,7 @@ func (s *Server) liaisonAttachment(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", d.Type)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+safeFilename(d.Name)+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	_, err = w.Write(d.Data)
-	return err
+	return sendDocument(w, "attachment", d.Name, d.Type, d.Data)
 }
 
 // planningPage is a week of the child's planning.

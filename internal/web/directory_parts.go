@@ -1,9 +1,7 @@
 package web
 
 import (
-	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -233,13 +231,7 @@ func (s *Server) documentGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": d.Filename}))
-	w.Header().Set("Content-Security-Policy", "sandbox")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Length", fmt.Sprint(len(data)))
-	_, err = w.Write(data)
-	return err
+	return sendDocument(w, "inline", d.Filename, "application/pdf", data)
 }
 
 func (s *Server) documentDelete(w http.ResponseWriter, r *http.Request) error {

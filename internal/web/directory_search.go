@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -147,15 +146,7 @@ func (s *Server) exportSearch(w http.ResponseWriter, r *http.Request, format str
 	if err := s.Directory.RecordExport(r.Context(), format, len(t.Rows), dq); err != nil {
 		return err
 	}
-	name := export.Filename("annuaire", format, time.Now())
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
-	w.Header().Set("Cache-Control", "no-store")
-	if format == "csv" {
-		w.Header().Set("Content-Type", export.ContentTypeCSV)
-		return export.WriteCSV(w, t)
-	}
-	w.Header().Set("Content-Type", export.ContentTypeXLSX)
-	return export.WriteXLSX(w, t)
+	return sendTable(w, format, "annuaire", t)
 }
 
 // exportTable has one row per matching offer (one per structure without).
