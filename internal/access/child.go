@@ -216,17 +216,6 @@ func aseReferentOf(a Actor, r Resource) bool {
 // breakGlassAllowed: a professional with no relation to the child yet.
 func breakGlassAllowed(a Actor, r Resource) bool { return professional(a, r) && !related(a, r) }
 
-// ChildSectionsFor returns the sections the actor may read.
-func ChildSectionsFor(a Actor, f *ChildFacts) []Section {
-	var out []Section
-	for _, s := range Sections {
-		if Can(a, ActionView, Resource{Type: ResChild, Section: s, Child: f}) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // ChildScope returns the SQL condition limiting a list of children to those
 // the actor is related to; idColumn is children.id, aseColumn children.ase_id
 // and carerColumn children.living_carer_id of the query. The conditions are

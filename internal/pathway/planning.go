@@ -216,16 +216,13 @@ func (s *Service) AddSlot(ctx context.Context, childID string, in SlotInput) (st
 			return nil, fmt.Errorf("insert slot: %w", err)
 		}
 		return map[string]any{"slot": id}, event(ctx, tx, childID, "planning", access.SecPlanning,
-			"Planning : "+name+" — "+Label(SlotKinds, slot.Kind)+", "+slot.Start+"–"+slot.End+" ("+weekdaysLabel(slot)+")", "")
+			"Planning : "+name+" — "+Label(SlotKinds, slot.Kind)+", "+slot.Start+"–"+slot.End+" ("+SlotDaysLabel(slot)+")", "")
 	})
 	return id, err
 }
 
 // SlotDaysLabel says when a slot happens, in French.
-func SlotDaysLabel(s Slot) string { return weekdaysLabel(s) }
-
-// weekdaysLabel says when a slot happens, in French.
-func weekdaysLabel(s Slot) string {
+func SlotDaysLabel(s Slot) string {
 	if s.From == s.To {
 		return "le " + DayLabel(s.From)
 	}
@@ -288,14 +285,14 @@ func (s *Service) DeleteSlot(ctx context.Context, childID, slotID string) error 
 
 // SkipDay cancels one day of one of the actor's structure's slots (a
 // closure, a visit that will not happen).
-func (s *Service) SkipDay(ctx context.Context, childID, slotID, day string) error {
+func (s *Service) SkipDay(ctx context.Context, childID, slotID, dayText string) error {
 	return s.change(ctx, childID, access.SecPlanning, "child.planning.skip", func(tx *db.Tx, f *access.ChildFacts) (map[string]any, error) {
 		slot, err := ownSlot(ctx, tx, f, childID, slotID)
 		if err != nil {
 			return nil, err
 		}
 		var v apperr.Validation
-		d := dayField(&v, "day", day)
+		d := day(&v, "day", dayText, "Indiquez le jour.")
 		if err := v.ErrSaying("Rien n'a été enregistré."); err != nil {
 			return nil, err
 		}
@@ -306,11 +303,6 @@ func (s *Service) SkipDay(ctx context.Context, childID, slotID, day string) erro
 		return map[string]any{"slot": slotID, "day": d}, event(ctx, tx, childID, "planning", access.SecPlanning,
 			"Planning : pas de "+Label(SlotKinds, slot.Kind)+" ("+slot.OrganisationName+") le "+DayLabel(d), "")
 	})
-}
-
-// dayField checks a required day.
-func dayField(v *apperr.Validation, field, s string) string {
-	return day(v, field, s, "Indiquez le jour.")
 }
 
 // KindPlanningAlerts is the job that warns referents of conflicts and
