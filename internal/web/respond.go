@@ -168,9 +168,17 @@ type problemField struct {
 	Detail  string `json:"detail"`
 }
 
-// api adapts an API handler: errors become problem+json.
+// api adapts an API handler: errors become problem+json. Every change
+// needs an account: a request that writes without one is refused before
+// its body is read (401, not a 422 about a body nobody may send).
 func (s *Server) apiHandler(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if _, err := requireActor(r); err != nil {
+				s.apiError(w, r, err)
+				return
+			}
+		}
 		if err := h(w, r); err != nil {
 			s.apiError(w, r, err)
 		}
