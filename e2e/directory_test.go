@@ -63,8 +63,9 @@ func TestReferentFindsRespiteNearby(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS(`#f-pres_de`), first),
 			chromedp.SetValue(chromedp.CSS(`#f-minutes`), "45"),
 			chromedp.Click(chromedp.CSS(`.dir-filters button[type=submit]`)),
-			// The form's page has an empty results list: wait for a result.
-			chromedp.WaitVisible(chromedp.CSS(`.result-title`)))
+			// The form's page already lists every structure: wait for what
+			// only a search near a commune shows, its travel times.
+			chromedp.WaitVisible(chromedp.CSS(`.badge-time`)))
 		names := texts(t, ctx, `.result-title`)
 		if want := []string{"MECS Le Colombier (fictif)", "DITEP Le Gier (fictif)"}; !slices.Equal(names, want) {
 			t.Fatalf("results %q, want %q", names, want)
