@@ -23,6 +23,21 @@ func pick(sel, label string) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// toLucas opens Lucas's record from the list of children and waits for
+// the element sel of the record.
+func toLucas(base, sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		for _, a := range []chromedp.Action[chromedp.Void]{chromedp.Navigate(base + "/enfants"),
+			chromedp.WaitVisible(chromedp.Search(`//a[contains(., "Lucas Fontaine")]`)),
+			chromedp.Click(chromedp.Search(`//a[contains(., "Lucas Fontaine")]`)), chromedp.WaitVisible(chromedp.CSS(sel))} {
+			if _, err := a(ctx, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // The journey of the shared record: the referent opens Léo's record,
 // records the judge's placement and the MDPH notification for a DITEP,
 // invites the DITEP; its director accepts on her phone and names the
@@ -135,8 +150,7 @@ func TestLiaisonNoteSentAndAcknowledged(t *testing.T) {
 		base := startServer(t, d)
 		lea := browser(t, 390, 844)
 		login(t, lea, base, "educatrice-mecs")
-		do(t, lea, chromedp.Navigate(base+"/enfants"), chromedp.WaitVisible(chromedp.Search(`//a[contains(., "Lucas Fontaine")]`)),
-			chromedp.Click(chromedp.Search(`//a[contains(., "Lucas Fontaine")]`)), chromedp.WaitVisible(chromedp.CSS(`#t-lia`)),
+		do(t, lea, toLucas(base, `#t-lia`),
 			chromedp.Click(chromedp.CSS(`a[href$="/liaison"]`)), chromedp.WaitVisible(chromedp.CSS(`#f-happened`)),
 			chromedp.Click(chromedp.Search(`//label[contains(., "DITEP Le Gier")]`)),
 			chromedp.SendKeys(chromedp.CSS(`#f-happened`), "Crise dimanche soir au retour du week-end."),
@@ -175,8 +189,7 @@ func TestPlanningGapInTheSummer(t *testing.T) {
 		base := startServer(t, d)
 		karim := browser(t, 390, 844)
 		login(t, karim, base, "educateur")
-		do(t, karim, chromedp.Navigate(base+"/enfants"), chromedp.WaitVisible(chromedp.Search(`//a[contains(., "Lucas Fontaine")]`)),
-			chromedp.Click(chromedp.Search(`//a[contains(., "Lucas Fontaine")]`)), chromedp.WaitVisible(chromedp.CSS(`#t-pla`)),
+		do(t, karim, toLucas(base, `#t-pla`),
 			chromedp.Click(chromedp.CSS(`#planning a`)), chromedp.WaitVisible(chromedp.CSS(`.planning-week`)),
 			chromedp.Click(chromedp.CSS(`a[href$="/planning/nouveau"]`)), chromedp.WaitVisible(chromedp.CSS(`#f-kind`)),
 			chromedp.SetValue(chromedp.CSS(`#f-kind`), "appointment"),
@@ -192,8 +205,7 @@ func TestPlanningGapInTheSummer(t *testing.T) {
 
 		desk := browser(t, 1366, 900)
 		login(t, desk, base, "referent")
-		do(t, desk, chromedp.Navigate(base+"/enfants"), chromedp.WaitVisible(chromedp.Search(`//a[contains(., "Lucas Fontaine")]`)),
-			chromedp.Click(chromedp.Search(`//a[contains(., "Lucas Fontaine")]`)), chromedp.WaitVisible(chromedp.CSS(`#t-pla`)))
+		do(t, desk, toLucas(base, `#t-pla`))
 		record, err := chromedp.Run(desk, chromedp.Location())
 		if err != nil {
 			t.Fatal(err)

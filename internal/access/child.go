@@ -46,11 +46,18 @@ const (
 	// SecPlanning: the shared weekly planning; each member edits its own
 	// slots (the service checks).
 	SecPlanning Section = "planning"
+	// SecProject: the common project (PPE and PPA) and its versions; the
+	// referent validates a version (the service checks).
+	SecProject Section = "project"
+	// SecProjectCare: the care items of the project (domain "soins"):
+	// care professionals of the circle, and the parents, who are entitled
+	// to their child's health information.
+	SecProjectCare Section = "project_care"
 )
 
 // Sections lists every section, in the order the record shows them.
 var Sections = []Section{SecIdentity, SecFamily, SecMeasures, SecDocuments, SecNotifications,
-	SecCircle, SecConsents, SecNotes, SecCareNotes, SecLiaison, SecPlanning, SecAccessLog}
+	SecCircle, SecConsents, SecNotes, SecCareNotes, SecLiaison, SecPlanning, SecProject, SecProjectCare, SecAccessLog}
 
 // ChildActions are the actions the policy knows on a child's record; view
 // and update are decided per section.
@@ -171,6 +178,8 @@ var childView = map[Section][]Relation{
 	SecCareNotes:     {RelCare},
 	SecLiaison:       {RelReferent, RelMember, RelCarer},
 	SecPlanning:      {RelReferent, RelMember, RelCarer, RelParent, RelBreakGlass},
+	SecProject:       {RelReferent, RelMember, RelCarer, RelParent, RelBreakGlass},
+	SecProjectCare:   {RelCare, RelParent},
 	SecAccessLog:     {RelReferent, RelParent},
 }
 
@@ -187,6 +196,10 @@ var childWrite = map[Section][]Relation{
 	SecCareNotes: {RelCare},
 	SecLiaison:   {RelReferent, RelMember, RelCarer},
 	SecPlanning:  {RelReferent, RelMember, RelCarer},
+	// Drafting is shared by the professionals of the circle; the parents'
+	// words are taken down by them.
+	SecProject:     {RelReferent, RelMember, RelCarer},
+	SecProjectCare: {RelCare},
 }
 
 func sectionRule(table map[Section][]Relation) func(Actor, Resource) bool {

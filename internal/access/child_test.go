@@ -88,6 +88,8 @@ var childMatrix = []struct {
 	{access.ActionView, access.SecCareNotes, care},
 	{access.ActionView, access.SecLiaison, with(circleReaders, "foster carer hosting")},
 	{access.ActionView, access.SecPlanning, with(professionals, "parent of the child", "parent who works at the home")},
+	{access.ActionView, access.SecProject, with(professionals, "parent of the child", "parent who works at the home")},
+	{access.ActionView, access.SecProjectCare, with(care, "parent of the child", "parent who works at the home")},
 	{access.ActionView, access.SecAccessLog, with(owners, "parent of the child", "parent who works at the home")},
 
 	{access.ActionUpdate, access.SecIdentity, owners},
@@ -101,6 +103,8 @@ var childMatrix = []struct {
 	{access.ActionUpdate, access.SecCareNotes, care},
 	{access.ActionUpdate, access.SecLiaison, with(circleReaders, "foster carer hosting")},
 	{access.ActionUpdate, access.SecPlanning, with(circleReaders, "foster carer hosting")},
+	{access.ActionUpdate, access.SecProject, with(circleReaders, "foster carer hosting")},
+	{access.ActionUpdate, access.SecProjectCare, care},
 	{access.ActionUpdate, access.SecAccessLog, []string{"system"}},
 }
 

@@ -63,7 +63,7 @@ var children = []childSeed{
 			{Kind: "placement_judiciaire", Authority: "Juge des enfants de Saint-Étienne", FromDays: -399, ToDay: 45},
 		},
 		Notifications: []notificationSeed{{Orientation: "ditep", Modality: "Accueil de jour et internat séquentiel", Status: "admitted",
-			Admitted: "ditep", FromDays: -300, ToDays: 430}},
+			Admitted: "ditep", FromDays: -680, ToDays: 50}},
 		Circle: []memberSeed{
 			{Org: "mecs", Capacity: access.CapLivingPlace, Basis: "decision", Staff: []string{"educatrice-mecs", "directeur"}, FromDays: -399},
 			{Org: "ditep", Capacity: access.CapMedicoSocial, Basis: "consent", Staff: []string{"educateur"}, FromDays: -250},
@@ -245,7 +245,10 @@ func insertChildren(ctx context.Context, tx *db.Tx, ids map[string]string) error
 			return err
 		}
 	}
-	return insertPlannings(ctx, tx, ids, childIDs)
+	if err := insertPlannings(ctx, tx, ids, childIDs); err != nil {
+		return err
+	}
+	return insertProjects(ctx, tx, childIDs["lucas"])
 }
 
 // holidays are the demo's school holidays of the Loire for a year (dates
@@ -307,6 +310,88 @@ func insertPlannings(ctx context.Context, tx *db.Tx, ids, childIDs map[string]st
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'Démonstration', $13)`, db.NewID(), childIDs[p.child], ids[p.org],
 			name, p.kind, p.label, p.start, p.end, weekdays, start, end, p.skipHolidays, tx.Now); err != nil {
 			return fmt.Errorf("planning of %s: %w", p.child, err)
+		}
+	}
+	return nil
+}
+
+// Lucas's project: version 1, validated five months ago, is due for review
+// in three weeks (the referent's alert shows); version 2 is the draft the
+// circle has prepared, ready to be validated and printed.
+type itemSeed struct {
+	key, part, domain, text, who string
+	dueDays                      int // > 0: an action's deadline, days from today
+	v1, v2                       string
+}
+
+var lucasProject = []itemSeed{
+	{key: "n1", part: "need", domain: "daily", text: "Des repères stables entre la MECS, le DITEP et les visites", v1: "=", v2: "="},
+	{key: "n2", part: "need", domain: "school", text: "Retrouver confiance à l'école après une année de refus scolaire", v1: "=", v2: "="},
+	{key: "o1", part: "objective", domain: "school", text: "Aller en classe ULIS quatre matinées par semaine", v1: "=",
+		v2: "Aller en classe ULIS tous les matins"},
+	{key: "o2", part: "objective", domain: "family", text: "Des visites avec sa mère qui se passent bien, un samedi sur deux", v1: "=", v2: "="},
+	{key: "o3", part: "objective", domain: "care", text: "Séances d'orthophonie au DITEP deux fois par semaine", v1: "=", v2: "="},
+	{key: "o4", part: "objective", domain: "social", text: "Une activité sportive hors de la MECS", v2: "="},
+	{key: "a1", part: "action", domain: "school", text: "Réunion d'équipe éducative avec l'école", who: "DITEP Le Colombier", dueDays: 30, v1: "=", v2: "="},
+	{key: "a2", part: "action", domain: "family", text: "Préparer chaque visite avec Lucas le vendredi", who: "MECS", v1: "=", v2: "="},
+	{key: "a3", part: "action", domain: "daily", text: "Trajets accompagnés vers le DITEP", who: "MECS", v1: "="},
+	{key: "a4", part: "action", domain: "social", text: "Inscription au club de judo du quartier", who: "Référente ASE", dueDays: 60, v2: "="},
+}
+
+func insertProjects(ctx context.Context, tx *db.Tx, childID string) error {
+	today := time.Date(tx.Now.Year(), tx.Now.Month(), tx.Now.Day(), 0, 0, 0, 0, time.UTC)
+	validated := tx.Now.AddDate(0, -5, 0)
+	keys := map[string]string{}
+	for _, v := range []struct {
+		version                                  int
+		status, review, childWords, parentsWords string
+		agreement, reviewOn, validatedBy         string
+	}{
+		{1, "validated", "", "Je veux rester aux Tilleuls et voir maman plus souvent.", "Je veux qu'il retourne à l'école normalement.",
+			"agreed", today.AddDate(0, 0, 20).Format(time.DateOnly), "Sophie Duret"},
+		{2, "draft", "Les trajets accompagnés ont réussi : Lucas va seul au DITEP depuis janvier. Les visites se passent mieux quand elles sont préparées.",
+			"Je veux faire du judo comme mon copain Adam.", "", "", "", ""},
+	} {
+		id := db.NewID()
+		var validatedAt any
+		if v.status == "validated" {
+			validatedAt = validated
+		}
+		created := validated.AddDate(0, 0, -14)
+		if v.status == "draft" {
+			created = tx.Now.AddDate(0, 0, -6)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO child_projects (id, child_id, version, status, review_summary, child_words,
+			parents_words, review_on, agreement, created_at, created_by_name, updated_at, updated_by_name, validated_at, validated_by_name)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'Sophie Duret', $10, 'Léa Moulin', $11, $12)`,
+			id, childID, v.version, v.status, v.review, v.childWords, v.parentsWords, v.reviewOn, v.agreement, created, validatedAt,
+			v.validatedBy); err != nil {
+			return fmt.Errorf("project of the demo: %w", err)
+		}
+		pos := 0
+		for _, it := range lucasProject {
+			text := it.v1
+			if v.version == 2 {
+				text = it.v2
+			}
+			if text == "" {
+				continue
+			}
+			if text == "=" {
+				text = it.text
+			}
+			if keys[it.key] == "" {
+				keys[it.key] = db.NewID()
+			}
+			due := ""
+			if it.dueDays > 0 {
+				due = today.AddDate(0, 0, it.dueDays).Format(time.DateOnly)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO child_project_items (id, project_id, item_key, position, part, domain, text, who, due_on)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, db.NewID(), id, keys[it.key], pos, it.part, it.domain, text, it.who, due); err != nil {
+				return fmt.Errorf("project of the demo: %w", err)
+			}
+			pos++
 		}
 	}
 	return nil

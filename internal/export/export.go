@@ -1,6 +1,7 @@
-// Package export writes a table of search results as a CSV or XLSX file for the
-// "Exporter" buttons. It owns the file formats only: which rows and columns to
-// export, and who may export them, is decided by the caller.
+// Package export writes the files Passerelle hands out: a table of results as
+// CSV or XLSX for the "Exporter" buttons, a document as PDF, a planning as
+// iCalendar. It owns the file formats only: what goes in them, and who may
+// have them, is decided by the caller.
 //
 // Both formats aim at French users opening the file in Excel or LibreOffice:
 // dates are shown as calendar dates, instants in Paris time, booleans as

@@ -39,9 +39,10 @@ type due struct {
 // not be held for all of them.
 const alertBatch = 200
 
-// Alerts tells referents, once each, of measures ending without a renewal
-// and notifications expiring (60, 30 and 7 days before), and of children
-// whose notification has waited past the delay without an admission. The
+// Alerts tells referents, once each, of measures ending without a renewal,
+// notifications expiring and project reviews coming (60, 30 and 7 days
+// before, and once overdue), and of children whose notification has
+// waited past the delay without an admission. The
 // due alerts are read first, those already sent left out; the others are
 // sent by batches, each marked in the transaction that sends it, so the
 // job may run often and on several servers. It returns how many were sent.
@@ -145,6 +146,23 @@ func (s *Service) dueAlerts(ctx context.Context, tx *db.Tx) ([]due, error) {
 		}); err != nil {
 		return nil, fmt.Errorf("without-solution alerts: %w", err)
 	}
+	if err := collect(`SELECT p.id, p.review_on, ''`+who+` JOIN child_projects p ON p.child_id = c.id
+			WHERE p.status = 'validated' AND p.review_on <= $1 AND NOT EXISTS (SELECT 1 FROM child_projects n
+			WHERE n.child_id = p.child_id AND n.status = 'validated' AND n.version > p.version)`,
+		[]any{horizon}, func(subject, review, _, childID, ref, email, child string) (due, bool) {
+			left := daysLeft(review)
+			if left < 0 {
+				return due{subject, "project_review_overdue", childID, ref, email, child, "Révision du projet en retard",
+					fmt.Sprintf("La révision du projet de %s était prévue le %s : préparez la nouvelle version avec le cercle.",
+						child, DayLabel(review))}, true
+			}
+			t := Threshold(left)
+			return due{subject, fmt.Sprintf("project_review_%d", t), childID, ref, email, child, "Révision du projet à préparer",
+				fmt.Sprintf("Le projet de %s est à réviser le %s, dans %d jours : ouvrez un brouillon et réunissez le cercle.",
+					child, DayLabel(review), left)}, t > 0
+		}); err != nil {
+		return nil, fmt.Errorf("project review alerts: %w", err)
+	}
 	return unsent(ctx, tx, all)
 }
 
@@ -212,6 +230,8 @@ func sendAlert(ctx context.Context, tx *db.Tx, d due) (bool, error) {
 		section = access.SecMeasures
 	case strings.HasPrefix(d.alert, "planning_"):
 		section = access.SecPlanning
+	case strings.HasPrefix(d.alert, "project_"):
+		section = access.SecProject
 	}
 	return true, event(ctx, tx, d.childID, "alert", section, "Alerte envoyée au référent : "+d.title, "")
 }

@@ -218,6 +218,8 @@ func ActionLabel(action string) string {
 		return "a consulté les fiches de liaison"
 	case "child.liaison.attachment":
 		return "a lu une pièce jointe d'une fiche de liaison"
+	case "child.liaison.print":
+		return "a imprimé une fiche de liaison"
 	case "child.planning.read":
 		return "a consulté le planning"
 	case "child.planning.feed":
@@ -228,6 +230,12 @@ func ActionLabel(action string) string {
 		return "a créé le dossier (démonstration)"
 	case "child.relative.read":
 		return "a consulté les coordonnées d'un proche"
+	case "child.project.read", "child.project.compare":
+		return "a consulté le projet"
+	case "child.project.print":
+		return "a imprimé le projet"
+	case "child.project.validate":
+		return "a validé une version du projet"
 	}
 	if strings.HasPrefix(action, "child.") {
 		return "a modifié le dossier"

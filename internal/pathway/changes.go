@@ -191,7 +191,7 @@ func (s *Service) MeasureDocument(ctx context.Context, childID, measureID string
 // AddNotification records an MDPH notification.
 func (s *Service) AddNotification(ctx context.Context, childID string, in NotificationInput) (string, error) {
 	id := db.NewID()
-	err := s.change(ctx, childID, access.SecNotifications, "child.notification.add", func(tx *db.Tx, _ *access.ChildFacts) (map[string]any, error) {
+	err := s.change(ctx, childID, access.SecNotifications, "child.notification.add", func(tx *db.Tx, f *access.ChildFacts) (map[string]any, error) {
 		var err error
 		if in, err = NormalizeNotification(in, dayOf(tx.Now)); err != nil {
 			return nil, err
@@ -205,6 +205,9 @@ func (s *Service) AddNotification(ctx context.Context, childID string, in Notifi
 			id, childID, in.Orientation, in.Modality, in.From, in.To, in.DecisionRef, in.Status, in.WaitingAt,
 			nullable(in.AdmittedStructureID), in.StatusOn, tx.Now); err != nil {
 			return nil, fmt.Errorf("insert notification: %w", err)
+		}
+		if err := alertNotificationRupture(ctx, tx, f, childID, in, ""); err != nil {
+			return nil, err
 		}
 		return map[string]any{"notification": id}, event(ctx, tx, childID, "notification", access.SecNotifications,
 			"Notification MDPH : orientation "+Label(Orientations, in.Orientation)+", "+period(in.From, in.To)+" — "+
@@ -237,10 +240,11 @@ type StatusInput struct {
 // SetNotificationStatus records what became of a notification: waiting
 // list, admission, refusal.
 func (s *Service) SetNotificationStatus(ctx context.Context, childID, notificationID string, in StatusInput) error {
-	return s.change(ctx, childID, access.SecNotifications, "child.notification.status", func(tx *db.Tx, _ *access.ChildFacts) (map[string]any, error) {
+	return s.change(ctx, childID, access.SecNotifications, "child.notification.status", func(tx *db.Tx, f *access.ChildFacts) (map[string]any, error) {
 		var n NotificationInput
-		err := tx.QueryRowContext(ctx, `SELECT orientation, modality, starts_on, ends_on, decision_ref FROM child_notifications
-			WHERE id = $1 AND child_id = $2`, notificationID, childID).Scan(&n.Orientation, &n.Modality, &n.From, &n.To, &n.DecisionRef)
+		var was string
+		err := tx.QueryRowContext(ctx, `SELECT orientation, modality, starts_on, ends_on, decision_ref, status FROM child_notifications
+			WHERE id = $1 AND child_id = $2`, notificationID, childID).Scan(&n.Orientation, &n.Modality, &n.From, &n.To, &n.DecisionRef, &was)
 		if errors.Is(err, sql.ErrNoRows) || (err != nil && !db.ValidID(notificationID)) {
 			return nil, apperr.New(apperr.NotFound, "Cette notification n'est pas dans le dossier.")
 		}
@@ -259,6 +263,9 @@ func (s *Service) SetNotificationStatus(ctx context.Context, childID, notificati
 			tx.Now, notificationID); err != nil {
 			return nil, err
 		}
+		if err := alertNotificationRupture(ctx, tx, f, childID, n, was); err != nil {
+			return nil, err
+		}
 		summary := "Notification " + Label(Orientations, n.Orientation) + " : " + Label(NotificationStatuses, n.Status)
 		if n.WaitingAt != "" && n.Status == "waiting" {
 			summary += " (" + n.WaitingAt + ")"
@@ -266,6 +273,27 @@ func (s *Service) SetNotificationStatus(ctx context.Context, childID, notificati
 		return map[string]any{"notification": notificationID, "status": n.Status},
 			event(ctx, tx, childID, "notification_status", access.SecNotifications, summary, "")
 	})
+}
+
+// alertNotificationRupture tells the referent, as a risk of rupture, that
+// a notification has just become refused by the structures or not carried
+// out (was is its status before): the orientation decided for the child
+// will not happen. The title, which the e-mail repeats, names no child
+// and no orientation.
+func alertNotificationRupture(ctx context.Context, tx *db.Tx, f *access.ChildFacts, childID string, n NotificationInput, was string) error {
+	if n.Status == was {
+		return nil
+	}
+	what := "Notification MDPH, orientation " + Label(Orientations, n.Orientation) + " (" + period(n.From, n.To) + ")"
+	switch n.Status {
+	case "not_carried_out":
+		return tellReferent(ctx, tx, f, childID, "child.rupture", "Risque de rupture : notification MDPH non mise en œuvre",
+			what+" : "+actorName(access.ActorFrom(ctx))+" la déclare non mise en œuvre. Quelle suite pour l'enfant ?")
+	case "refused":
+		return tellReferent(ctx, tx, f, childID, "child.rupture", "Risque de rupture : orientation MDPH refusée",
+			what+" : "+actorName(access.ActorFrom(ctx))+" déclare un refus des structures. Quelle suite pour l'enfant ?")
+	}
+	return nil
 }
 
 // AddNote writes a professional's note in the timeline; care notes are

@@ -65,21 +65,9 @@ func (s *Service) DeclareEvent(ctx context.Context, childID string, in EventInpu
 		if err := event(ctx, tx, childID, "event:"+in.Kind, access.SecNotes, label+" le "+DayLabel(in.Day), in.Text); err != nil {
 			return nil, err
 		}
-		mine, _ := liaisonOrgs(a, f)
-		orgs := []string{f.ASEID}
-		for _, m := range f.Members {
-			if !m.Invited {
-				orgs = append(orgs, m.OrganisationID)
-			}
-		}
-		for _, org := range slices.Compact(slices.Sorted(slices.Values(orgs))) {
-			if slices.Contains(mine, org) {
-				continue
-			}
-			if err := tellOrg(ctx, tx, f, childID, org, "child.event", "Événement : "+strings.ToLower(label),
-				actorName(a)+" déclare : "+strings.ToLower(label)+" le "+DayLabel(in.Day)+".", "/enfants/"+childID+"#fil"); err != nil {
-				return nil, err
-			}
+		if err := tellCircle(ctx, tx, f, childID, "child.event", "Événement : "+strings.ToLower(label),
+			actorName(a)+" déclare : "+strings.ToLower(label)+" le "+DayLabel(in.Day)+".", "/enfants/"+childID+"#fil"); err != nil {
+			return nil, err
 		}
 		if in.Kind == "end_of_care" {
 			if err := tellReferent(ctx, tx, f, childID, "child.rupture", "Risque de rupture : fin de prise en charge",

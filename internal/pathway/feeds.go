@@ -80,10 +80,7 @@ func (s *Service) Feeds(ctx context.Context, childID string) ([]Feed, error) {
 				return err
 			}
 			f.CreatedAt = f.CreatedAt.UTC()
-			if used.Valid {
-				t := used.Time.UTC()
-				f.UsedAt = &t
-			}
+			f.UsedAt = utcOrNil(used)
 			out = append(out, f)
 		}
 		return rows.Err()
@@ -146,9 +143,8 @@ func (s *Service) FeedEvents(ctx context.Context, childID, token string) (string
 		if err != nil {
 			return err
 		}
-		initials := initial(c.FirstName) + ". " + initial(c.LastName) + "."
-		name = "Planning de " + initials
-		from := MondayOf(dayOf(tx.Now.AddDate(0, 0, -7)))
+		name = "Planning de " + initials(c)
+		from, to := feedWindow(tx.Now)
 		slots, err := loadSlots(ctx, tx, childID, from)
 		if err != nil {
 			return err
@@ -157,13 +153,7 @@ func (s *Service) FeedEvents(ctx context.Context, childID, token string) (string
 		if err != nil {
 			return err
 		}
-		monday, _ := time.Parse(time.DateOnly, from)
-		to := monday.AddDate(0, 0, 7*(PlanningWeeksAhead+1)-1).Format(time.DateOnly)
-		for _, o := range Occurrences(slots, holidays, from, to, paris) {
-			events = append(events, export.Event{UID: o.Slot.ID + "-" + o.Start.UTC().Format("20060102T1504") + "@passerelle",
-				Summary: initials + " — " + Label(SlotKinds, o.Slot.Kind) + " (" + o.Slot.OrganisationName + ")",
-				Start:   o.Start, End: o.End})
-		}
+		events = feedEvents(c, slots, holidays, from, to)
 		return nil
 	}, func() audit.Entry { return entry(ctx, f, childID, "child.planning.feed", nil) })
 	if err != nil {
@@ -177,6 +167,30 @@ func (s *Service) FeedEvents(ctx context.Context, childID, token string) (string
 	})
 	return name, events, nil
 }
+
+// feedWindow is the days a feed covers: from the Monday of a week ago to
+// PlanningWeeksAhead weeks ahead.
+func feedWindow(now time.Time) (from, to string) {
+	from = MondayOf(dayOf(now.AddDate(0, 0, -7)))
+	monday, _ := time.Parse(time.DateOnly, from)
+	return from, monday.AddDate(0, 0, 7*(PlanningWeeksAhead+1)-1).Format(time.DateOnly)
+}
+
+// feedEvents are the calendar events of a child's slots between the days
+// from and to: the child's initials, the kind of time and the structure,
+// never a slot's label.
+func feedEvents(c Child, slots []Slot, holidays []Holiday, from, to string) []export.Event {
+	var out []export.Event
+	for _, o := range Occurrences(slots, holidays, from, to, paris) {
+		out = append(out, export.Event{UID: o.Slot.ID + "-" + o.Start.UTC().Format("20060102T1504") + "@passerelle",
+			Summary: initials(c) + " — " + Label(SlotKinds, o.Slot.Kind) + " (" + o.Slot.OrganisationName + ")",
+			Start:   o.Start, End: o.End})
+	}
+	return out
+}
+
+// initials are how a feed names a child: "L. F.".
+func initials(c Child) string { return initial(c.FirstName) + ". " + initial(c.LastName) + "." }
 
 func initial(s string) string {
 	for _, r := range strings.TrimSpace(s) {

@@ -288,6 +288,18 @@ func (s *Service) Liaisons(ctx context.Context, childID string) ([]Liaison, erro
 
 // Liaison returns one note the actor may read; reading it is audited.
 func (s *Service) Liaison(ctx context.Context, childID, id string) (Liaison, error) {
+	return s.liaison(ctx, childID, id, "child.liaison.read")
+}
+
+// PrintLiaison returns one note the actor may read, to print it: the same
+// read as Liaison, audited as a print, since the copy leaves the
+// application.
+func (s *Service) PrintLiaison(ctx context.Context, childID, id string) (Liaison, error) {
+	return s.liaison(ctx, childID, id, "child.liaison.print")
+}
+
+// liaison reads one note and records action in the audit log.
+func (s *Service) liaison(ctx context.Context, childID, id, action string) (Liaison, error) {
 	var out []Liaison
 	var f *access.ChildFacts
 	err := s.readAudited(ctx, func(tx *db.Tx) error {
@@ -302,7 +314,7 @@ func (s *Service) Liaison(ctx context.Context, childID, id string) (Liaison, err
 			return apperr.New(apperr.NotFound, "Cette fiche n'existe pas, ou ne vous est pas adressée.")
 		}
 		return nil
-	}, func() audit.Entry { return entry(ctx, f, childID, "child.liaison.read", map[string]any{"liaison": id}) })
+	}, func() audit.Entry { return entry(ctx, f, childID, action, map[string]any{"liaison": id}) })
 	if err != nil {
 		return Liaison{}, err
 	}
@@ -369,10 +381,7 @@ func readLiaisons(ctx context.Context, tx *db.Tx, childID, id string, f *access.
 			rrows.Close()
 			return nil, err
 		}
-		if at.Valid {
-			t := at.Time.UTC()
-			r.AcknowledgedAt = &t
-		}
+		r.AcknowledgedAt = utcOrNil(at)
 		l := &out[index[note]]
 		l.Recipients = append(l.Recipients, r)
 		if r.AcknowledgedAt == nil && slices.Contains(mine, r.OrganisationID) {

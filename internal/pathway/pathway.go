@@ -240,8 +240,8 @@ var (
 		{string(access.SecNotifications), "Notifications MDPH"}, {string(access.SecCircle), "Cercle"},
 		{string(access.SecConsents), "Accords et bases légales"}, {string(access.SecNotes), "Notes"},
 		{string(access.SecCareNotes), "Notes de soin"}, {string(access.SecLiaison), "Fiches de liaison"},
-		{string(access.SecPlanning), "Planning"},
-		{string(access.SecAccessLog), "Accès au dossier"}}
+		{string(access.SecPlanning), "Planning"}, {string(access.SecProject), "Projet de l'enfant"},
+		{string(access.SecProjectCare), "Projet : soins"}, {string(access.SecAccessLog), "Accès au dossier"}}
 )
 
 // Label returns the label of code c in list, or c itself.

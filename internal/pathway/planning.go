@@ -62,11 +62,19 @@ func MondayOf(day string) string {
 	return t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7)).Format(time.DateOnly)
 }
 
+// slotLive is the SQL condition that slot s is shown, h being its booking
+// (LEFT JOIN capacity_holds h ON h.id = s.hold_id): a respite stay only
+// while its booking stands, so that cancelling it on the capacity board
+// takes it off the planning at once.
+const slotLive = `(s.hold_id IS NULL OR h.status = 'booked')`
+
 // loadSlots reads the slots of child valid from day on, with their exceptions.
 func loadSlots(ctx context.Context, tx *db.Tx, childID, from string) ([]Slot, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, organisation_id, organisation_name, kind, label, starts_at, ends_at, weekdays,
-		valid_from, valid_to, skip_holidays FROM planning_slots WHERE child_id = $1 AND valid_to >= $2
-		ORDER BY starts_at, organisation_name, id`, childID, from)
+	rows, err := tx.QueryContext(ctx, `SELECT s.id, s.organisation_id, s.organisation_name, s.kind, s.label, s.starts_at, s.ends_at,
+		s.weekdays, s.valid_from, s.valid_to, s.skip_holidays, COALESCE(s.hold_id, ''), COALESCE(h.holder_org_id, '')
+		FROM planning_slots s LEFT JOIN capacity_holds h ON h.id = s.hold_id
+		WHERE s.child_id = $1 AND s.valid_to >= $2 AND `+slotLive+`
+		ORDER BY s.starts_at, s.organisation_name, s.id`, childID, from)
 	if err != nil {
 		return nil, fmt.Errorf("slots: %w", err)
 	}
@@ -75,7 +83,7 @@ func loadSlots(ctx context.Context, tx *db.Tx, childID, from string) ([]Slot, er
 	for rows.Next() {
 		var s Slot
 		if err := rows.Scan(&s.ID, &s.OrganisationID, &s.OrganisationName, &s.Kind, &s.Label, &s.Start, &s.End, &s.Weekdays,
-			&s.From, &s.To, &s.SkipHolidays); err != nil {
+			&s.From, &s.To, &s.SkipHolidays, &s.HoldID, &s.HolderOrgID); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -246,15 +254,18 @@ func SlotDaysLabel(s Slot) string {
 	return label
 }
 
-// ownSlot checks that slot belongs to child and to one of the actor's
-// structures, and returns its organisation's name.
+// ownSlot checks that slot belongs to child and is edited by one of the
+// actor's structures (Slot.Owner: for a booked respite stay, the
+// organisation that booked it), and returns it.
 func ownSlot(ctx context.Context, tx *db.Tx, f *access.ChildFacts, childID, slotID string) (Slot, error) {
 	var s Slot
 	if !db.ValidID(slotID) {
 		return s, apperr.New(apperr.NotFound, "Ce temps n'est pas au planning.")
 	}
-	err := tx.QueryRowContext(ctx, `SELECT id, organisation_id, organisation_name, kind, starts_at, ends_at FROM planning_slots
-		WHERE id = $1 AND child_id = $2`, slotID, childID).Scan(&s.ID, &s.OrganisationID, &s.OrganisationName, &s.Kind, &s.Start, &s.End)
+	err := tx.QueryRowContext(ctx, `SELECT s.id, s.organisation_id, s.organisation_name, s.kind, s.starts_at, s.ends_at,
+		COALESCE(s.hold_id, ''), COALESCE(h.holder_org_id, '') FROM planning_slots s LEFT JOIN capacity_holds h ON h.id = s.hold_id
+		WHERE s.id = $1 AND s.child_id = $2 AND `+slotLive, slotID, childID).Scan(&s.ID, &s.OrganisationID, &s.OrganisationName,
+		&s.Kind, &s.Start, &s.End, &s.HoldID, &s.HolderOrgID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, apperr.New(apperr.NotFound, "Ce temps n'est pas au planning.")
 	}
@@ -262,7 +273,10 @@ func ownSlot(ctx context.Context, tx *db.Tx, f *access.ChildFacts, childID, slot
 		return s, err
 	}
 	mine, _ := liaisonOrgs(access.ActorFrom(ctx), f)
-	if !slices.Contains(mine, s.OrganisationID) && !access.ActorFrom(ctx).System {
+	if !slices.Contains(mine, s.Owner()) && !access.ActorFrom(ctx).System {
+		if s.HoldID != "" {
+			return s, apperr.New(apperr.Forbidden, "Ce séjour de répit est modifié par qui l'a réservé.")
+		}
 		return s, apperr.New(apperr.Forbidden, "Chaque structure modifie ses propres temps du planning.")
 	}
 	return s, nil

@@ -21,7 +21,23 @@ type Slot struct {
 	From, To         string // days the slot is valid
 	SkipHolidays     bool   // not during school holidays (a school, a DITEP's days)
 	Except           []string
+	// HoldID is the booking on the capacity board a respite stay comes
+	// from; HolderOrgID, the organisation that booked it and edits it.
+	HoldID, HolderOrgID string
 }
+
+// Owner is the organisation that edits the slot: the one that wrote it,
+// or for a booked respite stay the one that booked it (the structure
+// hosting the stay is its Organisation).
+func (s Slot) Owner() string {
+	if s.HolderOrgID != "" {
+		return s.HolderOrgID
+	}
+	return s.OrganisationID
+}
+
+// WholeDays reports whether the slot lasts whole days (00:00 to 00:00).
+func (s Slot) WholeDays() bool { return s.Start == "00:00" && s.End == "00:00" }
 
 // SlotKinds are the kinds of slots, in the order the interface shows them.
 var SlotKinds = []Code{{"living", "Lieu de vie"}, {"day_care", "Accueil de jour"},
@@ -163,15 +179,22 @@ func Occurrences(slots []Slot, holidays []Holiday, from, to string, loc *time.Lo
 // a conflict. Transport accompanies a change of place and overlaps both.
 func presence(kind string) bool { return kind != "transport" }
 
+// replaces reports whether a time of kind a stands in for one of kind b: a
+// respite stay replaces the living place for its days, so the two overlap
+// without a conflict.
+func replaces(a, b string) bool { return a == "respite" && b == "living" }
+
 // Conflicts returns the periods when two structures have the child at
 // once (their occurrences overlap by more than tolerance, which absorbs a
-// handover written 08:30 on one side and 08:45 on the other).
+// handover written 08:30 on one side and 08:45 on the other). A respite
+// stay overlaps the living place without a conflict.
 func Conflicts(occ []Occurrence, tolerance time.Duration) []Span {
 	var out []Span
 	for i := range occ {
 		for j := i + 1; j < len(occ) && occ[j].Start.Before(occ[i].End); j++ {
 			a, b := occ[i], occ[j]
-			if !presence(a.Slot.Kind) || !presence(b.Slot.Kind) || a.Slot.OrganisationID == b.Slot.OrganisationID {
+			if !presence(a.Slot.Kind) || !presence(b.Slot.Kind) || a.Slot.OrganisationID == b.Slot.OrganisationID ||
+				replaces(a.Slot.Kind, b.Slot.Kind) || replaces(b.Slot.Kind, a.Slot.Kind) {
 				continue
 			}
 			s, e := later(a.Start, b.Start), earlier(a.End, b.End)

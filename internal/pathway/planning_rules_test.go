@@ -34,6 +34,9 @@ var (
 	mecsWeekends = pathway.Slot{ID: "w", OrganisationID: "mecs", Kind: "living", Start: "09:00", End: "16:30",
 		Weekdays: 32 | 64, From: "2027-01-01", To: pathway.Forever}
 	summer = []pathway.Holiday{{Name: "Vacances d'été", From: "2027-07-03", To: "2027-08-31"}}
+	// A respite stay booked at a relais parental, three whole days.
+	respite = pathway.Slot{ID: "r", OrganisationID: "relais", Kind: "respite", Start: "00:00", End: "00:00",
+		Weekdays: 127, From: "2027-03-26", To: "2027-03-28", HoldID: "h", HolderOrgID: "ase"}
 )
 
 func TestOccurrences(t *testing.T) {
@@ -56,6 +59,10 @@ func TestOccurrences(t *testing.T) {
 		// hour shorter, and still ends at 09:00 local.
 		{"across the change to summer time", []pathway.Slot{mecsNights}, "2027-03-28", "2027-03-28",
 			[]string{"03-27 16:30–03-28 09:00", "03-28 16:30–03-29 09:00"}},
+		// A respite stay lasts whole days, midnight to midnight, the day of
+		// the change included (23 hours).
+		{"whole days", []pathway.Slot{respite}, "2027-03-27", "2027-03-28",
+			[]string{"03-27 00:00–03-28 00:00", "03-28 00:00–03-29 00:00"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -149,5 +156,42 @@ func TestNormalizeSlot(t *testing.T) {
 	once, _ := pathway.NormalizeSlot(pathway.SlotInput{Kind: "appointment", Start: "14:00", End: "15:00", From: "2027-03-03"}, "2027-03-01")
 	if once.From != "2027-03-03" || once.To != "2027-03-03" || once.Weekdays != 4 {
 		t.Fatalf("once %+v", once)
+	}
+}
+
+// A respite stay replaces the living place for its days: it overlaps the
+// MECS's nights and weekends without a conflict, and still conflicts with
+// anything else that puts the child somewhere at the same time.
+func TestRespiteConflicts(t *testing.T) {
+	other := func(kind, org string) pathway.Slot {
+		return pathway.Slot{ID: kind + "-" + org, OrganisationID: org, Kind: kind, Start: "10:00", End: "12:00",
+			Weekdays: 127, From: "2027-03-27", To: "2027-03-27"}
+	}
+	cases := []struct {
+		name  string
+		slots []pathway.Slot
+		want  int
+	}{
+		{"the living place's nights and weekend", []pathway.Slot{respite, mecsNights, mecsWeekends}, 0},
+		{"the living place written by a foster carer", []pathway.Slot{respite, other("living", "carer")}, 0},
+		{"a day at the DITEP", []pathway.Slot{respite, other("day_care", "ditep")}, 1},
+		{"school", []pathway.Slot{respite, other("school", "college")}, 1},
+		{"a visit in the family", []pathway.Slot{respite, other("family", "ase")}, 1},
+		{"an appointment", []pathway.Slot{respite, other("appointment", "cmpp")}, 1},
+		{"another respite stay", []pathway.Slot{respite, other("respite", "ditep")}, 1},
+		{"transport", []pathway.Slot{respite, other("transport", "taxi")}, 0},
+		{"the same structure's day", []pathway.Slot{respite, other("day_care", "relais")}, 0},
+		{"a living place with a day care", []pathway.Slot{other("living", "mecs"), other("day_care", "ditep")}, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			occ := pathway.Occurrences(c.slots, nil, "2027-03-26", "2027-03-28", paris)
+			if got := pathway.Conflicts(occ, 15*time.Minute); len(got) != c.want {
+				t.Fatalf("%d conflicts, want %d: %v", len(got), c.want, got)
+			}
+		})
+	}
+	if respite.Owner() != "ase" || mecsNights.Owner() != "mecs" || !respite.WholeDays() || mecsNights.WholeDays() {
+		t.Fatal("owner or whole days")
 	}
 }

@@ -280,14 +280,7 @@ func loadCircle(ctx context.Context, tx *db.Tx, id, today string) ([]Member, err
 			return nil, err
 		}
 		m.InvitedAt = m.InvitedAt.UTC()
-		if answered.Valid {
-			t := answered.Time.UTC()
-			m.AnsweredAt = &t
-		}
-		if left.Valid {
-			t := left.Time.UTC()
-			m.LeftAt = &t
-		}
+		m.AnsweredAt, m.LeftAt = utcOrNil(answered), utcOrNil(left)
 		index[m.ID] = len(out)
 		out = append(out, m)
 	}
@@ -330,10 +323,7 @@ func loadConsents(ctx context.Context, tx *db.Tx, id string) ([]Consent, error) 
 			&c.WithdrawnBy, &c.CreatedBy, &c.ParentAccountID); err != nil {
 			return nil, err
 		}
-		if withdrawn.Valid {
-			t := withdrawn.Time.UTC()
-			c.WithdrawnAt = &t
-		}
+		c.WithdrawnAt = utcOrNil(withdrawn)
 		out = append(out, c)
 	}
 	return out, rows.Err()

@@ -152,7 +152,8 @@ func FuzzNormalizeChild(f *testing.F) {
 // Reads are never shown as changes in the access log.
 func TestActionLabel(t *testing.T) {
 	for _, read := range []string{"child.view", "child.liaison.list", "child.liaison.read", "child.planning.read", "child.planning.feed",
-		"child.document.read", "child.access_log", "child.relative.read", "child.liaison.attachment"} {
+		"child.document.read", "child.access_log", "child.relative.read", "child.liaison.attachment",
+		"child.liaison.print", "child.project.read", "child.project.compare", "child.project.print"} {
 		if l := pathway.ActionLabel(read); strings.Contains(l, "modifié") {
 			t.Errorf("%s reads as %q", read, l)
 		}

@@ -48,6 +48,15 @@ func (s *Service) withoutSolutionAfter() time.Duration {
 
 func dayOf(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
+// utcOrNil returns a nullable instant read from the database, in UTC.
+func utcOrNil(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
 // errNoChild is what anyone unrelated gets, whether the child exists or
 // not: the record's existence is itself need-to-know.
 func errNoChild() error {

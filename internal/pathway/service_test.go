@@ -441,24 +441,7 @@ func TestLiaisonNotes(t *testing.T) {
 		e := newEnv(t, d)
 		ref := e.as("referent")
 		c := must(e.s.Create(ref, pathway.ChildInput{FirstName: "Rayan", LastName: "Diallo", BirthDate: "2014-03-03", Sex: "boy"}))
-		for _, m := range []struct {
-			org, who string
-			cap      access.Capacity
-		}{{e.mecs, "mecsEducator", access.CapLivingPlace}, {e.ditep, "ditepEducator", access.CapMedicoSocial}, {e.cmp, "psy", access.CapCare}} {
-			mid := must(e.s.Invite(ref, c.ID, pathway.InviteInput{OrganisationID: m.org, Capacity: m.cap, Basis: "shared_secrecy"}))
-			director := map[string]string{e.mecs: "mecsDirector", e.ditep: "ditepDirector", e.cmp: "referent"}[m.org]
-			if m.org == e.cmp {
-				// The CMP has no director account: the system answers for it.
-				director = ""
-			}
-			ctx := system
-			if director != "" {
-				ctx = e.as(director)
-			}
-			if err := e.s.Answer(ctx, c.ID, mid, true, []string{e.ids[m.who]}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		e.withCircle(c.ID)
 		mecs := e.as("mecsEducator")
 		rec := must(e.s.LiaisonRecipients(mecs, c.ID))
 		if len(rec) != 3 { // the ASE, the DITEP, the CMP; not the MECS itself

@@ -274,7 +274,7 @@ func TestChildrenAPIStaffAndParentAccess(t *testing.T) {
 		}
 		// The parents' sections: never the family's contacts nor the notes.
 		if resp, body := e.call(parent, "GET", child, ""); resp.StatusCode != http.StatusOK ||
-			!strings.Contains(body, `"sections":["identity","measures","circle","consents","planning","access_log"]`) || strings.Contains(body, `"relatives"`) {
+			!strings.Contains(body, `"sections":["identity","measures","circle","consents","planning","project","project_care","access_log"]`) || strings.Contains(body, `"relatives"`) {
 			t.Fatalf("the parent's record: %d %s", resp.StatusCode, body)
 		}
 	})

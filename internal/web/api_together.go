@@ -19,6 +19,7 @@ func (s *Server) togetherAPIRoutes() {
 	s.apiRoute("GET", "/api/v1/children/{id}/planning", s.apiPlanning)
 	s.apiRoute("POST", "/api/v1/children/{id}/planning/slots", s.apiSlotAdd)
 	s.apiRoute("DELETE", "/api/v1/children/{id}/planning/slots/{slot_id}", s.apiSlotDelete)
+	s.apiRoute("POST", "/api/v1/children/{id}/planning/respite", s.apiRespitePlace)
 	s.apiRoute("POST", "/api/v1/children/{id}/events", s.apiEventDeclare)
 }
 
@@ -125,6 +126,7 @@ type slotJSON struct {
 	From             string  `json:"from"`
 	To               *string `json:"to"`
 	SkipHolidays     bool    `json:"skip_holidays"`
+	HoldID           string  `json:"hold_id,omitempty"`
 }
 
 type occurrenceJSON struct {
@@ -162,7 +164,8 @@ func (s *Server) apiPlanning(w http.ResponseWriter, r *http.Request) error {
 	slots := []slotJSON{}
 	for _, sl := range p.Slots {
 		j := slotJSON{ID: sl.ID, OrganisationID: sl.OrganisationID, OrganisationName: sl.OrganisationName, Kind: sl.Kind,
-			Label: sl.Label, Start: sl.Start, End: sl.End, From: sl.From, SkipHolidays: sl.SkipHolidays, Weekdays: []int{}}
+			Label: sl.Label, Start: sl.Start, End: sl.End, From: sl.From, SkipHolidays: sl.SkipHolidays, Weekdays: []int{},
+			HoldID: sl.HoldID}
 		for d := range 7 {
 			if sl.Weekdays&(1<<d) != 0 {
 				j.Weekdays = append(j.Weekdays, d+1)

@@ -52,6 +52,10 @@ func (s *Server) childrenRoutes() {
 	m.HandleFunc("POST /enfants/{id}/planning/agenda", s.page(s.feedCreate))
 	m.HandleFunc("POST /enfants/{id}/planning/agenda/{fid}/revoquer", s.page(s.feedRevoke))
 	m.HandleFunc("GET /agenda/{token}", s.public(s.feed))
+	m.HandleFunc("GET /agenda/structure/{token}", s.public(s.structureFeed))
+	m.HandleFunc("POST /enfants/agenda-structure", s.page(s.structureFeedCreate))
+	m.HandleFunc("POST /enfants/agenda-structure/{fid}/revoquer", s.page(s.structureFeedRevoke))
+	m.HandleFunc("POST /enfants/{id}/planning/repit", s.page(s.respitePlace))
 	m.HandleFunc("GET /enfants/{id}/planning/nouveau", s.page(s.planningForm))
 	m.HandleFunc("POST /enfants/{id}/planning/nouveau", s.page(s.planningAdd))
 	m.HandleFunc("POST /enfants/{id}/planning/{sid}/suppression", s.page(s.planningDelete))
@@ -59,6 +63,7 @@ func (s *Server) childrenRoutes() {
 	m.HandleFunc("GET /enfants/{id}/liaison", s.page(s.liaisonForm))
 	m.HandleFunc("POST /enfants/{id}/liaison", s.page(s.liaisonSend))
 	m.HandleFunc("GET /enfants/{id}/liaisons/{lid}", s.page(s.liaisonView))
+	m.HandleFunc("GET /enfants/{id}/liaisons/{lid}/fiche.pdf", s.page(s.liaisonPDF))
 	m.HandleFunc("POST /enfants/{id}/liaisons/{lid}/reception", s.page(s.liaisonAcknowledge))
 	m.HandleFunc("GET /enfants/{id}/liaisons/{lid}/pieces/{aid}", s.page(s.liaisonAttachment))
 	m.HandleFunc("GET /enfants/{id}/cercle/{mid}/equipe", s.page(s.childStaffForm))
@@ -91,6 +96,7 @@ func childrenFuncs() template.FuncMap {
 			return [...]string{"Dimanche", "Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi"}[t.Weekday()] + " " + pathway.DayLabel(d)
 		},
 		"slotDays": pathway.SlotDaysLabel,
+		"dueLabel": pathway.DueLabel,
 		"pfield": func(f Form, name, label, codes string, required bool) pfield {
 			return pfield{Name: name, Label: label, Value: f.Values.Get(name), Error: f.Errors[name], Required: required,
 				Codes: codeList(codes)}
@@ -147,6 +153,12 @@ func codeList(name string) []pathway.Code {
 		return pathway.SlotKinds
 	case "event":
 		return pathway.EventKinds
+	case "project_part":
+		return pathway.ProjectParts
+	case "project_domain":
+		return pathway.ProjectDomains
+	case "agreement":
+		return pathway.Agreements
 	}
 	return nil
 }
@@ -159,9 +171,18 @@ type childListPage struct {
 	CanCreate   bool
 	IsReferent  bool
 	Invitations int
+	// The agenda of the structures the actor works at: their links, and
+	// the address of a link just made, shown once.
+	Structures     []access.Membership
+	StructureFeeds []pathway.StructureFeed
+	NewFeed        string
 }
 
 func (s *Server) childList(w http.ResponseWriter, r *http.Request) error {
+	return s.childListRender(w, r, "")
+}
+
+func (s *Server) childListRender(w http.ResponseWriter, r *http.Request, newFeed string) error {
 	q := r.URL.Query()
 	a := access.ActorFrom(r.Context())
 	referent := a.Has(access.RoleASEReferent)
@@ -179,6 +200,12 @@ func (s *Server) childList(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p.Invitations = n
+	}
+	if p.Structures = pathway.FeedStructures(a); len(p.Structures) > 0 {
+		if p.StructureFeeds, err = s.Pathway.StructureFeeds(r.Context()); err != nil {
+			return err
+		}
+		p.NewFeed = newFeed
 	}
 	title := "Enfants suivis"
 	if a.Has(access.RoleParent) && !referent {
@@ -910,6 +937,8 @@ type planningPage struct {
 	Feeds      []pathway.Feed
 	// NewFeed is the address of a link just made, shown once.
 	NewFeed string
+	// Respite: the booked respite stays the actor may put on the planning.
+	Respite []pathway.RespiteBooking
 }
 
 func (s *Server) planningWeek(w http.ResponseWriter, r *http.Request) error {
@@ -992,7 +1021,12 @@ func (s *Server) planningFormShow(w http.ResponseWriter, r *http.Request, status
 	if form.Values == nil {
 		form.Values = url.Values{}
 	}
-	s.render(w, r, status, "child_planning_form", "Ajouter un temps au planning", planningPage{Form: form, Child: rec.Child})
+	stays, err := s.Pathway.RespiteStays(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, "child_planning_form", "Ajouter un temps au planning", planningPage{Form: form, Child: rec.Child,
+		Respite: stays})
 	return nil
 }
 

@@ -69,6 +69,7 @@ func (s *Server) routes() {
 
 	s.capacityRoutes()
 	s.childrenRoutes()
+	s.projectRoutes()
 
 	m.HandleFunc("GET /organisations", s.page(s.orgList))
 	m.HandleFunc("GET /organisations/{id}", s.page(s.orgView))
@@ -102,6 +103,7 @@ func (s *Server) routes() {
 	s.capacityAPIRoutes()
 	s.childrenAPIRoutes()
 	s.togetherAPIRoutes()
+	s.projectAPIRoutes()
 	m.HandleFunc("/api/", s.apiHandler(s.apiNotFound))
 
 	m.HandleFunc("/", s.public(s.notFound))

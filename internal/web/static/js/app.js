@@ -31,6 +31,16 @@ document.addEventListener("DOMContentLoaded", function () {
     sel.addEventListener("change", sync);
     sync();
   });
+  // A "copy" button beside a secret shown once (a calendar link): shown
+  // only where the script runs; the text stays selectable without it.
+  document.querySelectorAll("button[data-copy]").forEach(function (b) {
+    var el = document.getElementById(b.getAttribute("data-copy"));
+    if (!el || !navigator.clipboard) { return; }
+    b.hidden = false;
+    b.addEventListener("click", function () {
+      navigator.clipboard.writeText(el.textContent.trim()).then(function () { b.textContent = "Lien copié"; });
+    });
+  });
   // Ask before destructive actions marked data-confirm.
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
     f.addEventListener("submit", function (e) {
