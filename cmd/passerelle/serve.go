@@ -22,6 +22,7 @@ import (
 	"passerelle/internal/jobs"
 	"passerelle/internal/notify"
 	"passerelle/internal/pathway"
+	"passerelle/internal/request"
 	"passerelle/internal/web"
 )
 
@@ -169,6 +170,12 @@ func runJobs(ctx context.Context, cfg *config.Config, d *db.DB, logger *slog.Log
 		return err
 	})
 	r.Every(pathway.KindPlanningAlerts, 6*time.Hour)
+	requests := &request.Service{DB: d, BaseURL: cfg.BaseURL, Places: capacity.RequestPlaces{}}
+	r.Handle(request.KindTiming, func(ctx context.Context, _ json.RawMessage) error {
+		_, err := requests.Timing(ctx)
+		return err
+	})
+	r.Every(request.KindTiming, 15*time.Minute)
 	r.Handle("db.optimize", func(ctx context.Context, _ json.RawMessage) error { return d.Optimize(ctx) })
 	r.Every("db.optimize", 6*time.Hour)
 	r.Every(directory.KindStaleReminder, 24*time.Hour)

@@ -69,6 +69,8 @@ type Resource struct {
 	Section Section
 	// Child holds the facts about a child the record rules need.
 	Child *ChildFacts
+	// RecipientIDs are the structures a request went to (ResRequest).
+	RecipientIDs []string
 }
 
 // Rule allows an action on a resource type when Allow says so.

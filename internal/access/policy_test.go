@@ -77,6 +77,13 @@ var (
 	relayOfOther  = access.Resource{Type: access.ResAvailability, ID: "ro", OrganisationIDs: []string{orgB}, Departement: "42", AccountID: "other"}
 	holdOnA       = access.Resource{Type: access.ResHold, ID: "h", OrganisationIDs: []string{"ase"}, AccountID: "ref", ProviderID: orgA, Departement: "42"}
 	board42       = access.Resource{Type: access.ResCapacityBoard, Departement: "42"}
+	// A request of the referent to A and B, answered by A; the mobile team
+	// and the foster carer are of B.
+	requestToAB = access.Resource{Type: access.ResRequest, ID: "rq", OrganisationIDs: []string{"ase"}, AccountID: "ref",
+		RecipientIDs: []string{orgA, orgB}, Departement: "42"}
+	answerOfA = func() access.Resource { r := requestToAB; r.ProviderID = orgA; return r }()
+	answerOfB = func() access.Resource { r := requestToAB; r.ProviderID = orgB; return r }()
+	answerOfC = func() access.Resource { r := requestToAB; r.ProviderID = "org-c"; return r }()
 )
 
 // allowed lists, for each case, the actors allowed; everyone else is refused.
@@ -131,6 +138,17 @@ var matrix = []struct {
 	{access.ActionList, access.Resource{Type: access.ResSchoolHolidays, Departement: "42"}, "school holidays of 42", everyAccount},
 	{access.ActionUpdate, access.Resource{Type: access.ResSchoolHolidays, Departement: "42"}, "school holidays of 42",
 		[]string{"admin", "steering of 42", "ARS steering of 42", "system"}},
+
+	{access.ActionCreate, access.Resource{Type: access.ResRequest}, "request", []string{"referent", "referent of 42", "referent of 69",
+		"director of A", "director of B", "foster carer", "system"}},
+	{access.ActionView, requestToAB, "the referent's request to A and B", []string{"referent", "steering",
+		"director of A", "director of B", "educator of A", "educator (the self)", "mobile team", "foster carer",
+		"steering of 42", "ARS steering of 42", "system"}},
+	{access.ActionAnswer, answerOfA, "the request, for A", []string{"director of A", "system"}},
+	{access.ActionAnswer, answerOfB, "the request, for B", []string{"director of B", "mobile team", "foster carer", "system"}},
+	{access.ActionAnswer, answerOfC, "the request, for a structure it did not go to", []string{"system"}},
+	{access.ActionConfirm, requestToAB, "the referent's request", []string{"referent", "system"}},
+	{access.ActionCancel, requestToAB, "the referent's request", []string{"referent", "system"}},
 
 	{access.ActionList, auditRes, "audit log", []string{"admin", "system"}},
 	{access.ActionView, auditRes, "audit entry", []string{"admin", "system"}},

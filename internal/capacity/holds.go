@@ -59,28 +59,39 @@ func (s *Service) Hold(ctx context.Context, availabilityID string, in HoldInput)
 		if err != nil {
 			return fmt.Errorf("take places: %w", err)
 		}
-		settings, err := settingsFor(ctx, tx, dep)
-		if err != nil {
-			return err
-		}
-		id = db.NewID()
-		var account any
-		if actor.AccountID != "" {
-			account = actor.AccountID
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO capacity_holds (id, availability_id, structure_id, places, status,
-			request_ref, note, holder_org_id, holder_account_id, holder_name, starts_on, ends_on, expires_at, created_at)
-			VALUES ($1, $2, $3, $4, 'held', $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-			id, a.ID, a.StructureID, in.Places, in.RequestRef, in.Note, holderOrg, account, actorName(actor),
-			string(max(a.From, today)), string(a.To), tx.Now.Add(time.Duration(settings.HoldHours)*time.Hour), tx.Now); err != nil {
-			return fmt.Errorf("insert hold: %w", err)
-		}
-		return recordHold(ctx, tx, a, dep, "held", id, map[string]any{"places": in.Places, "request_ref": in.RequestRef})
+		id, err = insertHold(ctx, tx, a, dep, in, holder{org: holderOrg, account: actor.AccountID, name: actorName(actor)},
+			max(a.From, today), a.To)
+		return err
 	})
 	if err != nil {
 		return Hold{}, err
 	}
 	return s.GetHold(ctx, id)
+}
+
+// holder is who a hold is for.
+type holder struct{ org, account, name string }
+
+// insertHold records a hold of places already taken on declaration a, for
+// the days from..to, until the territory's hold duration.
+func insertHold(ctx context.Context, tx *db.Tx, a Availability, dep string, in HoldInput, h holder, from, to Day) (string, error) {
+	settings, err := settingsFor(ctx, tx, dep)
+	if err != nil {
+		return "", err
+	}
+	id := db.NewID()
+	var account any
+	if h.account != "" {
+		account = h.account
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO capacity_holds (id, availability_id, structure_id, places, status,
+		request_ref, note, holder_org_id, holder_account_id, holder_name, starts_on, ends_on, expires_at, created_at)
+		VALUES ($1, $2, $3, $4, 'held', $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		id, a.ID, a.StructureID, in.Places, in.RequestRef, in.Note, h.org, account, h.name,
+		string(from), string(to), tx.Now.Add(time.Duration(settings.HoldHours)*time.Hour), tx.Now); err != nil {
+		return "", fmt.Errorf("insert hold: %w", err)
+	}
+	return id, recordHold(ctx, tx, a, dep, "held", id, map[string]any{"places": in.Places, "request_ref": in.RequestRef})
 }
 
 // holderOrganisation is the organisation a hold is made for: the actor's

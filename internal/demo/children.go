@@ -332,7 +332,7 @@ var lucasProject = []itemSeed{
 	{key: "o2", part: "objective", domain: "family", text: "Des visites avec sa mère qui se passent bien, un samedi sur deux", v1: "=", v2: "="},
 	{key: "o3", part: "objective", domain: "care", text: "Séances d'orthophonie au DITEP deux fois par semaine", v1: "=", v2: "="},
 	{key: "o4", part: "objective", domain: "social", text: "Une activité sportive hors de la MECS", v2: "="},
-	{key: "a1", part: "action", domain: "school", text: "Réunion d'équipe éducative avec l'école", who: "DITEP Le Colombier", dueDays: 30, v1: "=", v2: "="},
+	{key: "a1", part: "action", domain: "school", text: "Réunion d'équipe éducative avec l'école", who: "DITEP Le Gier", dueDays: 30, v1: "=", v2: "="},
 	{key: "a2", part: "action", domain: "family", text: "Préparer chaque visite avec Lucas le vendredi", who: "MECS", v1: "=", v2: "="},
 	{key: "a3", part: "action", domain: "daily", text: "Trajets accompagnés vers le DITEP", who: "MECS", v1: "="},
 	{key: "a4", part: "action", domain: "social", text: "Inscription au club de judo du quartier", who: "Référente ASE", dueDays: 60, v2: "="},

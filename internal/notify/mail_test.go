@@ -2,159 +2,34 @@ package notify_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"database/sql"
-	"errors"
 	"io"
-	"log"
 	"log/slog"
-	"math/big"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-sasl"
-	smtp "github.com/emersion/go-smtp"
 
 	"passerelle/internal/config"
 	"passerelle/internal/db"
 	"passerelle/internal/db/dbtest"
 	"passerelle/internal/jobs"
 	"passerelle/internal/notify"
+	"passerelle/internal/notify/smtptest"
 )
 
 var bg = context.Background()
 
-// inbox is a real SMTP server on loopback that keeps what it receives and
-// can be told to refuse a recipient or to require a login.
-type inbox struct {
-	addr string
-
-	mu     sync.Mutex
-	msgs   []received
-	refuse string // RCPT TO this address gets a 450
-	user   string // when set, AUTH PLAIN with user/"secret" is required
-}
-
-type received struct {
-	from, to, user string
-	data           []byte
-}
-
-func (b *inbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{box: b}, nil }
-
-func (b *inbox) setRefuse(addr string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.refuse = addr
-}
-
-func (b *inbox) requireLogin(user string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.user = user
-}
-
-func (b *inbox) all() []received {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]received(nil), b.msgs...)
-}
-
-type session struct {
-	box            *inbox
-	from, to, user string
-}
-
-func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
-func (s *session) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		s.box.mu.Lock()
-		defer s.box.mu.Unlock()
-		if user != s.box.user || pass != "secret" {
-			return errors.New("bad login")
-		}
-		s.user = user
-		return nil
-	}), nil
-}
-func (s *session) Reset()        {}
-func (s *session) Logout() error { return nil }
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
-	s.box.mu.Lock()
-	defer s.box.mu.Unlock()
-	if s.box.user != "" && s.user == "" {
-		return smtp.ErrAuthRequired
-	}
-	s.from = from
-	return nil
-}
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.box.mu.Lock()
-	defer s.box.mu.Unlock()
-	if to == s.box.refuse {
-		return &smtp.SMTPError{Code: 450, EnhancedCode: smtp.EnhancedCode{4, 2, 1}, Message: "mailbox busy"}
-	}
-	s.to = to
-	return nil
-}
-func (s *session) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.box.mu.Lock()
-	s.box.msgs = append(s.box.msgs, received{s.from, s.to, s.user, b})
-	s.box.mu.Unlock()
-	return nil
-}
-
-// startInbox starts a plain SMTP server (no TLS) on 127.0.0.1:0.
-func startInbox(t *testing.T) *inbox { return serveInbox(t, nil, false) }
-
-// serveInbox starts the server; with cfg it offers STARTTLS, or speaks TLS
-// from the start when implicit is set.
-func serveInbox(t *testing.T, cfg *tls.Config, implicit bool) *inbox {
-	t.Helper()
-	box := &inbox{}
-	srv := smtp.NewServer(box)
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
-	srv.ErrorLog = log.New(io.Discard, "", 0)
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	var ln net.Listener
-	var err error
-	if implicit {
-		ln, err = tls.Listen("tcp", "127.0.0.1:0", cfg)
-	} else {
-		srv.TLSConfig = cfg
-		ln, err = net.Listen("tcp", "127.0.0.1:0")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	box.addr = ln.Addr().String()
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return box
-}
-
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // plainSender sends to box without TLS, as to a local relay.
-func plainSender(box *inbox) *notify.Sender {
-	return &notify.Sender{SMTP: config.SMTP{Addr: box.addr, TLS: "none",
+func plainSender(box *smtptest.Server) *notify.Sender {
+	return &notify.Sender{SMTP: config.SMTP{Addr: box.Addr, TLS: "none",
 		From: "Passerelle <ne-pas-repondre@passerelle.test>"}, Logger: quiet()}
 }
 
@@ -166,14 +41,14 @@ func enqueueMail(t *testing.T, d *db.DB, m notify.Mail) {
 }
 
 // parse reads a received message and checks the headers every mail has.
-func parse(t *testing.T, r received) *mail.Message {
+func parse(t *testing.T, r smtptest.Message) *mail.Message {
 	t.Helper()
-	for _, line := range strings.Split(string(r.data), "\r\n") {
+	for _, line := range strings.Split(string(r.Data), "\r\n") {
 		if len(line) > 78 {
 			t.Errorf("line longer than 78 characters: %q", line)
 		}
 	}
-	m, err := mail.ReadMessage(strings.NewReader(string(r.data)))
+	m, err := mail.ReadMessage(strings.NewReader(string(r.Data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +88,7 @@ const resetText = "Bonjour Léa,\n\nPour choisir un nouveau mot de passe, suivez
 
 func TestMailGoesThroughTheOutboxToSMTP(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		box := startInbox(t)
+		box := smtptest.Start(t)
 		r := &jobs.Runner{DB: d, Logger: quiet(), WorkerID: "w1"}
 		r.Handle(notify.KindMail, plainSender(box).Handler())
 		enqueueMail(t, d, notify.Mail{To: "Léa Martin <lea.martin@example.test>",
@@ -221,8 +96,8 @@ func TestMailGoesThroughTheOutboxToSMTP(t *testing.T) {
 		if n, err := r.RunOnce(bg); err != nil || n != 1 {
 			t.Fatalf("RunOnce: %d %v", n, err)
 		}
-		msgs := box.all()
-		if len(msgs) != 1 || msgs[0].to != "lea.martin@example.test" || msgs[0].from != "ne-pas-repondre@passerelle.test" {
+		msgs := box.Messages()
+		if len(msgs) != 1 || msgs[0].To != "lea.martin@example.test" || msgs[0].From != "ne-pas-repondre@passerelle.test" {
 			t.Fatalf("received %+v", msgs)
 		}
 		m := parse(t, msgs[0])
@@ -237,7 +112,7 @@ func TestMailGoesThroughTheOutboxToSMTP(t *testing.T) {
 			t.Fatalf("Content-Type %q", m.Header.Get("Content-Type"))
 		}
 		// The message goes over the wire in ASCII; decoded, the text is intact.
-		for _, c := range msgs[0].data {
+		for _, c := range msgs[0].Data {
 			if c >= 0x80 {
 				t.Fatal("8-bit byte in the message")
 			}
@@ -255,13 +130,13 @@ func TestMailGoesThroughTheOutboxToSMTP(t *testing.T) {
 }
 
 func TestHTMLMailIsMultipartAlternative(t *testing.T) {
-	box := startInbox(t)
+	box := smtptest.Start(t)
 	html := `<p>Bonjour Léa, <a href="https://passerelle.test/x">ouvrir la demande</a>.</p>`
 	if err := plainSender(box).Send(bg, notify.Mail{To: "lea@example.test", Subject: "Demande acceptée",
 		Text: "Bonjour Léa, ouvrir la demande : https://passerelle.test/x", HTML: html}); err != nil {
 		t.Fatal(err)
 	}
-	m := parse(t, box.all()[0])
+	m := parse(t, box.Messages()[0])
 	ct, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
 	if err != nil || ct != "multipart/alternative" {
 		t.Fatalf("Content-Type %q", m.Header.Get("Content-Type"))
@@ -289,20 +164,20 @@ func TestHTMLMailIsMultipartAlternative(t *testing.T) {
 }
 
 func TestLongSubjectIsFolded(t *testing.T) {
-	box := startInbox(t)
+	box := smtptest.Start(t)
 	subject := strings.Repeat("Rappel : l'échéance de la mesure d'accompagnement approche ", 4)
 	if err := plainSender(box).Send(bg, notify.Mail{To: "a@example.test", Subject: subject, Text: "x"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := decodedHeader(t, parse(t, box.all()[0]), "Subject"); got != subject {
+	if got := decodedHeader(t, parse(t, box.Messages()[0]), "Subject"); got != subject {
 		t.Fatalf("subject %q", got)
 	}
 }
 
 func TestRefusedMailIsRetriedThenGivenUp(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		box := startInbox(t)
-		box.setRefuse("occupe@example.test")
+		box := smtptest.Start(t)
+		box.Refuse("occupe@example.test")
 		c := useClock(d)
 		r := &jobs.Runner{DB: d, Logger: quiet(), WorkerID: "w1"}
 		r.Handle(notify.KindMail, plainSender(box).Handler())
@@ -316,10 +191,10 @@ func TestRefusedMailIsRetriedThenGivenUp(t *testing.T) {
 			t.Fatal("ran a job before its retry time")
 		}
 		// The mailbox accepts now; the retry succeeds once due.
-		box.setRefuse("")
+		box.Refuse("")
 		c.Add(2 * time.Minute)
-		if n, _ := r.RunOnce(bg); n != 1 || len(box.all()) != 1 {
-			t.Fatalf("retry: ran %d, received %d", n, len(box.all()))
+		if n, _ := r.RunOnce(bg); n != 1 || len(box.Messages()) != 1 {
+			t.Fatalf("retry: ran %d, received %d", n, len(box.Messages()))
 		}
 		if j := jobRow(t, d); !j.done || j.attempts != 2 || j.lastError != "" {
 			t.Fatalf("after the retry: %+v", j)
@@ -327,7 +202,7 @@ func TestRefusedMailIsRetriedThenGivenUp(t *testing.T) {
 
 		// A mailbox that always refuses: failed for good after max_attempts.
 		d.SQL().Exec(`DELETE FROM jobs`)
-		box.setRefuse("jamais@example.test")
+		box.Refuse("jamais@example.test")
 		enqueueMail(t, d, notify.Mail{To: "jamais@example.test", Subject: "Essai", Text: "x"})
 		for range 8 {
 			if n, _ := r.RunOnce(bg); n != 1 {
@@ -347,7 +222,7 @@ func TestRefusedMailIsRetriedThenGivenUp(t *testing.T) {
 // A mail that can never go (bad address) fails at once instead of 8 times.
 func TestInvalidQueuedMailFailsAtOnce(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		box := startInbox(t)
+		box := smtptest.Start(t)
 		r := &jobs.Runner{DB: d, Logger: quiet(), WorkerID: "w1"}
 		r.Handle(notify.KindMail, plainSender(box).Handler())
 		enqueueMail(t, d, notify.Mail{To: "pas une adresse", Subject: "Essai", Text: "x"})
@@ -355,14 +230,14 @@ func TestInvalidQueuedMailFailsAtOnce(t *testing.T) {
 		if j := jobRow(t, d); !j.failed || j.attempts != 1 || !strings.Contains(j.lastError, "bad recipient") {
 			t.Fatalf("%+v", j)
 		}
-		if len(box.all()) != 0 {
+		if len(box.Messages()) != 0 {
 			t.Fatal("sent")
 		}
 	})
 }
 
 func TestHeaderInjectionRefused(t *testing.T) {
-	box := startInbox(t)
+	box := smtptest.Start(t)
 	for _, s := range []*notify.Sender{plainSender(box), {Logger: quiet()}} {
 		for _, m := range []notify.Mail{
 			{To: "a@example.test\r\nBcc: victime@example.test", Subject: "x", Text: "x"},
@@ -377,39 +252,43 @@ func TestHeaderInjectionRefused(t *testing.T) {
 			}
 		}
 	}
-	if len(box.all()) != 0 {
+	if len(box.Messages()) != 0 {
 		t.Fatal("a refused mail reached the server")
 	}
 }
 
 func TestStartTLSRequiredByDefault(t *testing.T) {
-	box := startInbox(t)
+	box := smtptest.Start(t)
 	for _, mode := range []string{"starttls", ""} {
-		s := &notify.Sender{SMTP: config.SMTP{Addr: box.addr, TLS: mode, From: "p@passerelle.test"}, Logger: quiet()}
+		s := &notify.Sender{SMTP: config.SMTP{Addr: box.Addr, TLS: mode, From: "p@passerelle.test"}, Logger: quiet()}
 		err := s.Send(bg, notify.Mail{To: "a@example.test", Subject: "x", Text: "x"})
 		if err == nil || !strings.Contains(err.Error(), "STARTTLS") {
 			t.Fatalf("TLS %q to a plain server: %v", mode, err)
 		}
 	}
-	if len(box.all()) != 0 {
+	if len(box.Messages()) != 0 {
 		t.Fatal("a mail went out without TLS")
 	}
 }
 
 func TestTLSModesWithLogin(t *testing.T) {
-	cert, pool := selfSigned(t)
+	cert, pool := smtptest.SelfSigned(t)
 	cfg := &tls.Config{Certificates: []tls.Certificate{cert}}
 	for _, mode := range []string{"starttls", "tls"} {
 		t.Run(mode, func(t *testing.T) {
-			box := serveInbox(t, cfg, mode == "tls")
-			box.requireLogin("passerelle")
-			s := &notify.Sender{SMTP: config.SMTP{Addr: box.addr, TLS: mode, From: "p@passerelle.test",
+			start := smtptest.StartTLS
+			if mode == "tls" {
+				start = smtptest.StartImplicitTLS
+			}
+			box := start(t, cfg)
+			box.RequireLogin("passerelle")
+			s := &notify.Sender{SMTP: config.SMTP{Addr: box.Addr, TLS: mode, From: "p@passerelle.test",
 				Username: "passerelle", Password: "secret"}, Logger: quiet()}
 			notify.SetRootCAs(s, pool)
 			if err := s.Send(bg, notify.Mail{To: "a@example.test", Subject: "Connexion sécurisée", Text: "ok"}); err != nil {
 				t.Fatal(err)
 			}
-			if msgs := box.all(); len(msgs) != 1 || msgs[0].user != "passerelle" {
+			if msgs := box.Messages(); len(msgs) != 1 || msgs[0].User != "passerelle" {
 				t.Fatalf("received %+v", msgs)
 			}
 			// An unknown certificate is refused.
@@ -421,9 +300,9 @@ func TestTLSModesWithLogin(t *testing.T) {
 }
 
 func TestUnknownTLSModeRefused(t *testing.T) {
-	box := startInbox(t)
-	s := &notify.Sender{SMTP: config.SMTP{Addr: box.addr, TLS: "ssl", From: "p@passerelle.test"}, Logger: quiet()}
-	if err := s.Send(bg, notify.Mail{To: "a@example.test", Subject: "x", Text: "x"}); err == nil || len(box.all()) != 0 {
+	box := smtptest.Start(t)
+	s := &notify.Sender{SMTP: config.SMTP{Addr: box.Addr, TLS: "ssl", From: "p@passerelle.test"}, Logger: quiet()}
+	if err := s.Send(bg, notify.Mail{To: "a@example.test", Subject: "x", Text: "x"}); err == nil || len(box.Messages()) != 0 {
 		t.Fatalf("TLS mode ssl: %v", err)
 	}
 }
@@ -493,30 +372,4 @@ func jobRow(t *testing.T, d *db.DB) job {
 	}
 	j.done, j.failed = doneAt.Valid, failedAt.Valid
 	return j
-}
-
-// selfSigned makes a certificate for 127.0.0.1 and a pool that trusts it.
-func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test SMTP"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:    x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
 }

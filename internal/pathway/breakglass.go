@@ -234,6 +234,8 @@ func ActionLabel(action string) string {
 		return "a consulté le projet"
 	case "child.project.print":
 		return "a imprimé le projet"
+	case "child.request_facts":
+		return "a préparé une demande à d'autres structures"
 	case "child.project.validate":
 		return "a validé une version du projet"
 	}

@@ -350,6 +350,8 @@ type childPage struct {
 	Access   []pathway.Access // the parents' view shows who read the record
 	IsParent bool             // the parents' view: plain words, no internal notes
 	More     bool             // older events are left out
+	// CanRequest: the reader may ask other structures on the child's behalf.
+	CanRequest bool
 }
 
 // childEvents is how many events the record page shows at first.
@@ -373,6 +375,8 @@ func (s *Server) childView(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := childPage{R: rec, Section: string(section), More: limit == childEvents && len(rec.Events) == childEvents}
 	p.IsParent = rec.Is(access.RelParent) && len(rec.Relations) == 1
+	p.CanRequest = canSendRequests(access.ActorFrom(r.Context())) &&
+		(rec.Is(access.RelReferent) || rec.Is(access.RelLivingPlace) || rec.Is(access.RelCarer))
 	if p.IsParent {
 		if p.Access, err = s.Pathway.AccessLog(r.Context(), id, 12); err != nil {
 			return err

@@ -85,6 +85,9 @@ func parsePages(assets *assetSet) (*pageSet, error) {
 	for k, v := range childrenFuncs() {
 		funcs[k] = v
 	}
+	for k, v := range requestsFuncs() {
+		funcs[k] = v
+	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
@@ -180,6 +183,10 @@ func navFor(a access.Actor, current string) []navItem {
 			label = "Mon enfant"
 		}
 		items = append(items, navItem{Label: label, Href: "/enfants"})
+	}
+	if slices.ContainsFunc([]access.Role{access.RoleEducator, access.RoleDirector, access.RoleASEReferent, access.RoleMobileTeam,
+		access.RoleFosterCarer, access.RoleSteering}, a.Has) {
+		items = append(items, navItem{Label: "Demandes", Href: "/demandes"})
 	}
 	items = append(items, navItem{Label: "Annuaire", Href: "/annuaire"},
 		navItem{Label: "Disponibilités", Href: "/disponibilites"}, navItem{Label: "Organisations", Href: "/organisations"})

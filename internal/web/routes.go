@@ -70,6 +70,7 @@ func (s *Server) routes() {
 	s.capacityRoutes()
 	s.childrenRoutes()
 	s.projectRoutes()
+	s.requestRoutes()
 
 	m.HandleFunc("GET /organisations", s.page(s.orgList))
 	m.HandleFunc("GET /organisations/{id}", s.page(s.orgView))
@@ -104,6 +105,7 @@ func (s *Server) routes() {
 	s.childrenAPIRoutes()
 	s.togetherAPIRoutes()
 	s.projectAPIRoutes()
+	s.requestsAPIRoutes()
 	m.HandleFunc("/api/", s.apiHandler(s.apiNotFound))
 
 	m.HandleFunc("/", s.public(s.notFound))

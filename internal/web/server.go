@@ -18,6 +18,7 @@ import (
 	"passerelle/internal/directory"
 	"passerelle/internal/org"
 	"passerelle/internal/pathway"
+	"passerelle/internal/request"
 )
 
 // Server holds what handlers need. It keeps no state of its own between
@@ -32,7 +33,9 @@ type Server struct {
 	// Capacity is the live capacity and respite board.
 	Capacity *capacity.Service
 	// Pathway is the children's shared records.
-	Pathway  *pathway.Service
+	Pathway *pathway.Service
+	// Requests are the requests between structures.
+	Requests *request.Service
 	Logger   *slog.Logger
 	Sessions *scs.SessionManager
 	// Demo is true when the demo territory is loaded: pages say it is fictional.
@@ -58,6 +61,7 @@ func New(cfg *config.Config, d *db.DB, logger *slog.Logger) (*Server, error) {
 	s.Directory = &directory.Service{DB: d}
 	s.Capacity = &capacity.Service{DB: d}
 	s.Pathway = &pathway.Service{DB: d}
+	s.Requests = &request.Service{DB: d, BaseURL: cfg.BaseURL, Children: requestChildren{s.Pathway}, Places: capacity.RequestPlaces{}, Record: s.Pathway}
 	s.Sessions = scs.New()
 	s.Sessions.Store = auth.SessionStore{DB: d}
 	// The idle timeout is enforced in authenticate, not by scs: scs would

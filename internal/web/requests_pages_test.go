@@ -1,0 +1,84 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"passerelle/internal/db"
+	"passerelle/internal/db/dbtest"
+)
+
+// A respite request through the pages: the referent's form keeps what was
+// typed when a field is wrong; the DITEP's director reads the child's age
+// and not the name, refuses without a reason (kept, refused), then
+// accepts; the referent confirms, the MECS is closed; the mother and the
+// foster carer of another child get 404; the DITEP reads its response
+// times, not the MECS's.
+func TestRequestPages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ref := e.login(referent)
+		_, body := e.get(ref, "/enfants?q=lucas")
+		lucas := between(body, `<a href="/enfants/`, `"`)
+		resp, body := e.get(ref, "/demandes/nouvelle?enfant="+lucas)
+		mustContain(t, resp, body, http.StatusOK, "Nouvelle demande", `value="`+lucas+`" selected`)
+		ditep, mecs := e.orgID("DITEP Le Gier (fictif)"), e.orgID("MECS Beauregard (fictif)")
+		from := time.Now().AddDate(0, 0, 10).Format(time.DateOnly)
+		to := time.Now().AddDate(0, 0, 18).Format(time.DateOnly)
+		form := url.Values{"kind": {"respite"}, "child": {lucas}, "from": {from}, "to": {to}, "need": {"Souffler avant Noël."},
+			"crisis": {"1"}, "recipients": {ditep, mecs}, "action": {"send"}}
+		resp, body = e.postForm(ref, "/demandes/nouvelle", form)
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "six jours au plus", "Souffler avant Noël.", `id="f-crisis" name="crisis" value="1" checked`)
+		form.Set("to", time.Now().AddDate(0, 0, 12).Format(time.DateOnly))
+		resp, _ = e.postForm(ref, "/demandes/nouvelle", form)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("send: %d", resp.StatusCode)
+		}
+		page := resp.Header.Get("Location")
+		resp, body = e.get(ref, page)
+		mustContain(t, resp, body, http.StatusOK, "Lucas Fontaine", "urgente : situation de crise, double vulnérabilité", "DITEP Le Gier (fictif)",
+			"MECS Beauregard (fictif)", "En attente de réponse")
+
+		dir := e.login(ditepDirector)
+		resp, body = e.get(dir, "/demandes")
+		mustContain(t, resp, body, http.StatusOK, "Accueil de répit", "Enfant de 9 ans")
+		resp, body = e.get(dir, page)
+		mustContain(t, resp, body, http.StatusOK, "9 ans", "son nom vous est donné si vous acceptez", "Votre réponse")
+		if strings.Contains(body, "Fontaine") {
+			t.Fatal("the DITEP reads the child's name before accepting")
+		}
+		resp, body = e.postForm(dir, page+"/reponse", url.Values{"structure": {ditep}, "event": {"refuse"}, "text": {"Nous sommes complets."}})
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Choisissez la raison du refus", "Nous sommes complets.")
+		resp, _ = e.postForm(dir, page+"/reponse", url.Values{"structure": {ditep}, "event": {"accept"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("accept: %d", resp.StatusCode)
+		}
+		_, body = e.get(dir, page)
+		if !strings.Contains(body, "Lucas Fontaine") {
+			t.Fatal("after accepting, the DITEP does not read the name")
+		}
+		resp, _ = e.postForm(ref, page+"/confirmation", url.Values{"structure": {ditep}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("confirm: %d", resp.StatusCode)
+		}
+		resp, body = e.get(ref, page)
+		mustContain(t, resp, body, http.StatusOK, "Confirmée avec DITEP Le Gier (fictif)", "Close (autre structure retenue)")
+		mecsDir := e.login(director)
+		resp, body = e.postForm(mecsDir, page+"/reponse", url.Values{"structure": {mecs}, "event": {"accept"}})
+		mustContain(t, resp, body, http.StatusConflict, "ce n&#39;est plus possible")
+
+		for _, who := range []string{parent, fosterCarer} {
+			if resp, _ := e.get(e.login(who), page); resp.StatusCode != http.StatusNotFound {
+				t.Errorf("%s opens the request: %d", who, resp.StatusCode)
+			}
+		}
+		resp, body = e.get(dir, "/demandes/delais")
+		mustContain(t, resp, body, http.StatusOK, "DITEP Le Gier (fictif)", "Accueil de répit", "100 %")
+		if resp, _ := e.get(dir, "/demandes/delais?structure="+mecs); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("the DITEP reads the MECS's times: %d", resp.StatusCode)
+		}
+	})
+}
