@@ -29,6 +29,7 @@ func TestScreenshots(t *testing.T) {
 	pages := []struct{ name, path string }{
 		{"home", "/"}, {"organisations", "/organisations?type_org=structure"}, {"compte", "/compte"},
 		{"equipe", "/admin/comptes"}, {"invitation", "/admin/comptes/nouveau"},
+		{"demandes", "/demandes"}, {"demande-nouvelle", "/demandes/nouvelle"}, {"delais", "/demandes/delais"},
 	}
 	for _, size := range []struct {
 		name string

@@ -176,6 +176,11 @@ func runJobs(ctx context.Context, cfg *config.Config, d *db.DB, logger *slog.Log
 		return err
 	})
 	r.Every(request.KindTiming, 15*time.Minute)
+	r.Handle(notify.KindDigest, func(ctx context.Context, _ json.RawMessage) error {
+		_, err := notify.Digest(ctx, d, cfg.BaseURL)
+		return err
+	})
+	r.Every(notify.KindDigest, time.Hour)
 	r.Handle("db.optimize", func(ctx context.Context, _ json.RawMessage) error { return d.Optimize(ctx) })
 	r.Every("db.optimize", 6*time.Hour)
 	r.Every(directory.KindStaleReminder, 24*time.Hour)

@@ -20,6 +20,7 @@ type Account struct {
 	Active          bool
 	TOTPEnabled     bool
 	HasPassword     bool // false until an invitation is accepted
+	MailDigest      bool // one e-mail a day rather than one per notification
 	CreatedAt       time.Time
 	LastLoginAt     time.Time // zero if never
 	Memberships     []access.Membership
@@ -79,13 +80,13 @@ func (a Account) requiresTwoFactor() bool {
 }
 
 const accountColumns = `a.id, a.email, a.display_name, a.active, a.totp_enabled, a.password_hash,
-	a.totp_secret, a.totp_last_step, a.created_at, a.last_login_at`
+	a.totp_secret, a.totp_last_step, a.created_at, a.last_login_at, a.mail_digest`
 
 func scanAccount(sc interface{ Scan(...any) error }) (accountRow, error) {
 	var r accountRow
 	var last sql.NullTime
 	err := sc.Scan(&r.ID, &r.Email, &r.Name, &r.Active, &r.TOTPEnabled, &r.passwordHash,
-		&r.totpSecret, &r.totpLastStep, &r.CreatedAt, &last)
+		&r.totpSecret, &r.totpLastStep, &r.CreatedAt, &last, &r.MailDigest)
 	r.CreatedAt = r.CreatedAt.UTC()
 	r.LastLoginAt = nullTime(last)
 	r.HasPassword = r.passwordHash != ""
@@ -452,6 +453,30 @@ func (s *Service) UpdateName(ctx context.Context, id, name string) error {
 			return err
 		}
 		return record(ctx, tx, "account.update", acc.ID, map[string]any{"fields": []string{"name"}})
+	})
+}
+
+// SetMailDigest chooses one e-mail a day (digest) or one per
+// notification for an account (its own choice).
+func (s *Service) SetMailDigest(ctx context.Context, id string, digest bool) error {
+	if _, err := requireActor(ctx); err != nil {
+		return err
+	}
+	return s.DB.Write(ctx, func(tx *db.Tx) error {
+		acc, err := loadAccount(ctx, tx, "id", id)
+		if err != nil {
+			return err
+		}
+		if err := visible(ctx, acc.Account); err != nil {
+			return err
+		}
+		if err := check(ctx, access.ActionUpdate, acc.resource()); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET mail_digest = $1, updated_at = $2 WHERE id = $3`, digest, tx.Now, acc.ID); err != nil {
+			return err
+		}
+		return record(ctx, tx, "account.update", acc.ID, map[string]any{"fields": []string{"mail_digest"}, "mail_digest": digest})
 	})
 }
 

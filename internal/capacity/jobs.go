@@ -146,13 +146,9 @@ func sendPrompt(ctx context.Context, tx *db.Tx, account, structureID, name strin
 	title := "Disponibilités à confirmer : " + name
 	body := "Ces chiffres n'ont pas été confirmés à temps et s'affichent comme périmés dans les recherches : " +
 		strings.Join(kinds, ", ") + ". Confirmez-les (« Toujours vrai ») ou corrigez-les."
-	if err := notify.Notify(ctx, tx, notify.Notification{AccountID: account, Kind: KindStalePrompt,
-		Title: title, Body: body, Link: link}); err != nil {
-		return err
-	}
-	return notify.EnqueueMail(ctx, tx, notify.Mail{To: email, Subject: title,
-		Text: "Bonjour " + who + ",\n\n" + body + "\n\n" + baseURL.JoinPath(link).String() +
-			"\n\n(Le lien ouvre la page de vos disponibilités une fois connecté.)\n\nPasserelle"})
+	return notify.Tell(ctx, tx, notify.Notification{AccountID: account, Kind: KindStalePrompt, Title: title, Body: body, Link: link},
+		notify.Mail{To: email, Subject: title, Text: "Bonjour " + who + ",\n\n" + body + "\n\n" + baseURL.JoinPath(link).String() +
+			"\n\n(Le lien ouvre la page de vos disponibilités une fois connecté.)\n\nPasserelle"}, false)
 }
 
 // ExpireHolds releases the holds past their expiry and tells their holders.

@@ -53,12 +53,9 @@ func (s *Service) RemindStale(ctx context.Context, baseURL *url.URL) (int, error
 			title := "Fiche de l'annuaire à vérifier : " + d.name
 			body := "La fiche de votre structure n'a pas été confirmée depuis plus de six mois. " +
 				"Vérifiez ses offres, ses contacts et son adresse, puis cliquez sur « Je confirme que la fiche est à jour »."
-			if err := notify.Notify(ctx, tx, notify.Notification{AccountID: d.account, Kind: KindStaleReminder,
-				Title: title, Body: body, Link: link}); err != nil {
-				return err
-			}
-			if err := notify.EnqueueMail(ctx, tx, notify.Mail{To: d.email, Subject: title,
-				Text: "Bonjour " + d.who + ",\n\n" + body + "\n\n" + baseURL.JoinPath(link).String() + "\n\nPasserelle"}); err != nil {
+			if err := notify.Tell(ctx, tx, notify.Notification{AccountID: d.account, Kind: KindStaleReminder, Title: title, Body: body, Link: link},
+				notify.Mail{To: d.email, Subject: title, Text: "Bonjour " + d.who + ",\n\n" + body + "\n\n" + baseURL.JoinPath(link).String() +
+					"\n\nPasserelle"}, false); err != nil {
 				return err
 			}
 			if !seen[d.id] {

@@ -29,9 +29,11 @@ func Threshold(daysLeft int) int {
 	return due
 }
 
-// due is one alert to send.
+// due is one alert to send; also are more alerts of the same subject it
+// stands for (the days of a planning grouped in one message).
 type due struct {
 	subject, alert, childID, referent, email, child, title, body string
+	also                                                         []string
 }
 
 // alertBatch is how many alerts one transaction sends: a département
@@ -122,7 +124,7 @@ func (s *Service) dueAlerts(ctx context.Context, tx *db.Tx) ([]due, error) {
 			return due{subject, fmt.Sprintf("measure_end_%d", t), childID, ref, email, child,
 				"Fin de mesure sans renouvellement",
 				fmt.Sprintf("%s de %s prend fin le %s, dans %d jours, et aucun renouvellement n'est enregistré.",
-					MeasureKindOf(kind).Label, child, DayLabel(end), daysLeft(end))}, t > 0
+					MeasureKindOf(kind).Label, child, DayLabel(end), daysLeft(end)), nil}, t > 0
 		}); err != nil {
 		return nil, fmt.Errorf("measure alerts: %w", err)
 	}
@@ -133,7 +135,7 @@ func (s *Service) dueAlerts(ctx context.Context, tx *db.Tx) ([]due, error) {
 			return due{subject, fmt.Sprintf("notification_end_%d", t), childID, ref, email, child,
 				"Notification MDPH bientôt échue",
 				fmt.Sprintf("La notification MDPH (orientation %s) de %s prend fin le %s, dans %d jours : pensez au renouvellement.",
-					Label(Orientations, orientation), child, DayLabel(end), daysLeft(end))}, t > 0
+					Label(Orientations, orientation), child, DayLabel(end), daysLeft(end)), nil}, t > 0
 		}); err != nil {
 		return nil, fmt.Errorf("notification alerts: %w", err)
 	}
@@ -142,7 +144,7 @@ func (s *Service) dueAlerts(ctx context.Context, tx *db.Tx) ([]due, error) {
 		[]any{cutoff, today}, func(subject, start, orientation, childID, ref, email, child string) (due, bool) {
 			return due{subject, "without_solution", childID, ref, email, child, "Enfant sans solution",
 				fmt.Sprintf("%s attend une admission depuis le %s (orientation %s) : aucune structure ne l'a encore admis.",
-					child, DayLabel(start), Label(Orientations, orientation))}, true
+					child, DayLabel(start), Label(Orientations, orientation)), nil}, true
 		}); err != nil {
 		return nil, fmt.Errorf("without-solution alerts: %w", err)
 	}
@@ -154,12 +156,12 @@ func (s *Service) dueAlerts(ctx context.Context, tx *db.Tx) ([]due, error) {
 			if left < 0 {
 				return due{subject, "project_review_overdue", childID, ref, email, child, "Révision du projet en retard",
 					fmt.Sprintf("La révision du projet de %s était prévue le %s : préparez la nouvelle version avec le cercle.",
-						child, DayLabel(review))}, true
+						child, DayLabel(review)), nil}, true
 			}
 			t := Threshold(left)
 			return due{subject, fmt.Sprintf("project_review_%d", t), childID, ref, email, child, "Révision du projet à préparer",
 				fmt.Sprintf("Le projet de %s est à réviser le %s, dans %d jours : ouvrez un brouillon et réunissez le cercle.",
-					child, DayLabel(review), left)}, t > 0
+					child, DayLabel(review), left), nil}, t > 0
 		}); err != nil {
 		return nil, fmt.Errorf("project review alerts: %w", err)
 	}
@@ -205,23 +207,25 @@ func unsent(ctx context.Context, tx *db.Tx, all []due) ([]due, error) {
 // sendAlert marks alert d as sent and sends it, unless another run did
 // first; it reports whether it sent it.
 func sendAlert(ctx context.Context, tx *db.Tx, d due) (bool, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO child_alerts_sent (subject_id, alert, sent_at) VALUES ($1, $2, $3)
-		ON CONFLICT DO NOTHING`, d.subject, d.alert, tx.Now)
-	if err != nil {
-		return false, err
+	marked := 0
+	for _, alert := range append([]string{d.alert}, d.also...) {
+		res, err := tx.ExecContext(ctx, `INSERT INTO child_alerts_sent (subject_id, alert, sent_at) VALUES ($1, $2, $3)
+			ON CONFLICT DO NOTHING`, d.subject, alert, tx.Now)
+		if err != nil {
+			return false, err
+		}
+		n, _ := res.RowsAffected()
+		marked += int(n)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if marked == 0 {
 		return false, nil
 	}
 	// In the app the child is named; the e-mail, which leaves Passerelle,
 	// says only that there is something to see.
-	if err := notify.Notify(ctx, tx, notify.Notification{AccountID: d.referent, Kind: "child.alert", Title: d.title,
-		Body: d.body, Link: "/enfants/" + d.childID}); err != nil {
-		return false, err
-	}
-	if err := notify.EnqueueMail(ctx, tx, notify.Mail{To: d.email, Subject: "Passerelle — " + d.title,
+	if err := notify.Tell(ctx, tx, notify.Notification{AccountID: d.referent, Kind: "child.alert", Title: d.title,
+		Body: d.body, Link: "/enfants/" + d.childID}, notify.Mail{To: d.email, Subject: "Passerelle — " + d.title,
 		Text: "Un dossier que vous suivez demande votre attention (" + d.title + ").\n" +
-			"Connectez-vous à Passerelle et ouvrez vos notifications.\n"}); err != nil {
+			"Connectez-vous à Passerelle et ouvrez vos notifications.\n"}, false); err != nil {
 		return false, err
 	}
 	section := access.SecNotifications

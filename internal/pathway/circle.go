@@ -122,14 +122,11 @@ func tellDirectors(ctx context.Context, tx *db.Tx, orgID, kind, title, body, lin
 // leaves Passerelle, carries the title only: what concerns a child is read
 // after logging in.
 func tell(ctx context.Context, tx *db.Tx, accountID, email, kind, title, body, link string) error {
-	if err := notify.Notify(ctx, tx, notify.Notification{AccountID: accountID, Kind: kind, Title: title, Body: body, Link: link}); err != nil {
-		return err
-	}
-	if email == "" {
-		return nil
-	}
-	return notify.EnqueueMail(ctx, tx, notify.Mail{To: email, Subject: "Passerelle — " + title,
-		Text: title + ".\n\nConnectez-vous à Passerelle et ouvrez vos notifications pour en savoir plus.\n"})
+	// A break-glass opening is told at once, whatever the account chose.
+	return notify.Tell(ctx, tx, notify.Notification{AccountID: accountID, Kind: kind, Title: title, Body: body, Link: link},
+		notify.Mail{To: email, Subject: "Passerelle — " + title,
+			Text: title + ".\n\nConnectez-vous à Passerelle et ouvrez vos notifications pour en savoir plus.\n"},
+		kind == "child.break_glass")
 }
 
 // tellReferent notifies the referent of a child.

@@ -1,7 +1,6 @@
 package pathway
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -12,6 +11,7 @@ import (
 
 	"passerelle/internal/access"
 	"passerelle/internal/apperr"
+	"passerelle/internal/attach"
 	"passerelle/internal/audit"
 	"passerelle/internal/db"
 )
@@ -64,23 +64,9 @@ type LiaisonInput struct {
 
 // Attachment limits.
 const (
-	MaxAttachments    = 5
-	MaxAttachmentSize = 5 << 20
+	MaxAttachments    = attach.Max
+	MaxAttachmentSize = attach.MaxSize
 )
-
-// attachmentType returns the type of a PDF, PNG or JPEG file from its
-// first bytes (what the file is, not what its name says), or "".
-func attachmentType(data []byte) string {
-	switch {
-	case bytes.HasPrefix(data, []byte("%PDF-")):
-		return "application/pdf"
-	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
-		return "image/png"
-	case bytes.HasPrefix(data, []byte("\xff\xd8\xff")):
-		return "image/jpeg"
-	}
-	return ""
-}
 
 // NormalizeLiaison checks a note.
 func NormalizeLiaison(in LiaisonInput) (LiaisonInput, error) {
@@ -93,21 +79,13 @@ func NormalizeLiaison(in LiaisonInput) (LiaisonInput, error) {
 	in.Recipients = slices.Compact(slices.Sorted(slices.Values(in.Recipients)))
 	in.Recipients = slices.DeleteFunc(in.Recipients, func(s string) bool { return strings.TrimSpace(s) == "" })
 	v.Check(len(in.Recipients) > 0, "recipients", "Choisissez à qui envoyer la fiche.")
-	v.Check(len(in.Attachments) <= MaxAttachments, "attachments", fmt.Sprintf("%d pièces jointes au plus.", MaxAttachments))
-	for i := range in.Attachments {
-		a := &in.Attachments[i]
-		switch {
-		case len(a.Data) > MaxAttachmentSize:
-			v.Add("attachments", fmt.Sprintf("« %s » dépasse 5 Mo.", a.Name))
-		case attachmentType(a.Data) == "":
-			v.Add("attachments", fmt.Sprintf("« %s » n'est ni un PDF ni une image (PNG, JPEG).", a.Name))
-		default:
-			a.Type = attachmentType(a.Data)
-			a.Name = strings.TrimSpace(a.Name)
-			if a.Name == "" {
-				a.Name = "piece-jointe"
-			}
-		}
+	files := make([]attach.File, len(in.Attachments))
+	for i, a := range in.Attachments {
+		files[i] = attach.File(a)
+	}
+	attach.Check(&v, "attachments", files)
+	for i, f := range files {
+		in.Attachments[i] = Document(f)
 	}
 	return in, v.ErrSaying("La fiche n'a pas été envoyée : corrigez les champs signalés.")
 }

@@ -366,24 +366,67 @@ func (s *Service) PlanningAlerts(ctx context.Context) (int, error) {
 				if sp.End.After(now) {
 					all = append(all, due{id, "planning_conflict_" + sp.Start.In(paris).Format(time.DateOnly), id, ref, email, c.Name(),
 						"Planning : deux lieux en même temps", fmt.Sprintf("Planning de %s : %s et %s en même temps, %s.", c.Name(),
-							sp.A.OrganisationName, sp.B.OrganisationName, SpanLabel(sp, paris))})
+							sp.A.OrganisationName, sp.B.OrganisationName, SpanLabel(sp, paris)), nil})
 				}
 			}
 			for _, sp := range gaps {
 				if sp.End.After(now) {
 					all = append(all, due{id, "planning_gap_" + sp.Start.In(paris).Format(time.DateOnly), id, ref, email, c.Name(),
 						"Planning : personne n'a l'enfant", fmt.Sprintf("Planning de %s : personne n'a l'enfant %s.", c.Name(),
-							SpanLabel(sp, paris))})
+							SpanLabel(sp, paris)), nil})
 				}
 			}
 		}
-		all, err = unsent(ctx, tx, all)
-		return err
+		if all, err = unsent(ctx, tx, all); err != nil {
+			return err
+		}
+		all = groupSpans(all)
+		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
 	return s.sendAlerts(ctx, all)
+}
+
+// spansShown is how many moments one planning alert lists.
+const spansShown = 5
+
+// groupSpans makes one alert per child and kind of problem of the spans
+// not told yet (a holiday fortnight is one message, not fourteen); each
+// span stays marked on its own, so a new one is told on a later run.
+func groupSpans(all []due) []due {
+	type key struct{ child, title string }
+	index := map[key]int{}
+	var out []due
+	spans := map[key][]string{}
+	for _, d := range all {
+		k := key{d.childID, d.title}
+		i, ok := index[k]
+		if !ok {
+			index[k] = len(out)
+			out = append(out, d)
+		} else {
+			out[i].also = append(out[i].also, d.alert)
+		}
+		spans[k] = append(spans[k], d.body)
+	}
+	for i := range out {
+		k := key{out[i].childID, out[i].title}
+		lines := spans[k]
+		if len(lines) == 1 {
+			continue
+		}
+		body := fmt.Sprintf("%d moments à régler dans le planning de %s :", len(lines), out[i].child)
+		for _, l := range lines[:min(len(lines), spansShown)] {
+			body += "\n- " + l
+		}
+		if len(lines) > spansShown {
+			body += fmt.Sprintf("\n- … et %d autres.", len(lines)-spansShown)
+		}
+		out[i].body = body
+	}
+	return out
 }
 
 // SchoolHoliday is a stored school holiday period.

@@ -2,8 +2,10 @@ package pathway_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -574,16 +576,30 @@ func TestPlanning(t *testing.T) {
 		if len(w.Gaps) == 0 || pathway.SpanLabel(w.Gaps[0], w.Gaps[0].Start.Location()) != "lundi 5 juillet, 09:00 – 16:30" {
 			t.Fatalf("summer gaps %v", w.Gaps)
 		}
-		n := must(e.s.PlanningAlerts(system))
-		if n != len(w.Gaps) {
+		// The summer's gaps are one message, listing the first of them.
+		if n := must(e.s.PlanningAlerts(system)); n != 1 {
 			t.Fatalf("%d alerts for %d gaps", n, len(w.Gaps))
+		}
+		var body string
+		if err := d.Read(bg, func(tx *db.Tx) error {
+			return tx.QueryRowContext(bg, `SELECT body FROM notifications WHERE account_id = $1 AND title = 'Planning : personne n''a l''enfant'`,
+				e.ids["referent"]).Scan(&body)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(body, fmt.Sprintf("%d moments", len(w.Gaps))) || !strings.Contains(body, "lundi 5 juillet, 09:00 – 16:30") {
+			t.Fatalf("the summer's alert: %q", body)
 		}
 		if again := must(e.s.PlanningAlerts(system)); again != 0 {
 			t.Fatalf("alerted again: %d", again)
 		}
-		// The DITEP closes on 30 June for a staff day: a gap that day.
+		// The DITEP closes on 30 June for a staff day: a gap that day, told
+		// on the next run.
 		if err := e.s.SkipDay(e.as("ditepEducator"), c.ID, ditep, "2027-06-30"); err != nil {
 			t.Fatal(err)
+		}
+		if n := must(e.s.PlanningAlerts(system)); n != 1 {
+			t.Fatalf("the new gap: %d alerts", n)
 		}
 		w = must(e.s.Week(e.as("ditepEducator"), c.ID, "2027-06-30"))
 		if len(w.Days[2].Occurrences) != 1 || w.Gaps[0].Start.Day() != 30 {

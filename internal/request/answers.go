@@ -66,15 +66,15 @@ func tellAll(ctx context.Context, tx *db.Tx, base *url.URL, q string, args []any
 		return err
 	}
 	for _, t := range all {
-		if err := notify.Notify(ctx, tx, notify.Notification{AccountID: t.id, Kind: kind, Title: title, Body: body, Link: link}); err != nil {
-			return err
-		}
 		address := link
 		if base != nil {
 			address = base.ResolveReference(&url.URL{Path: link}).String()
 		}
-		if err := notify.EnqueueMail(ctx, tx, notify.Mail{To: t.email, Subject: "Passerelle — " + title,
-			Text: title + ".\n\nConnectez-vous à Passerelle pour la lire et y répondre : " + address + "\n"}); err != nil {
+		// An escalation is sent at once, whatever the account chose.
+		if err := notify.Tell(ctx, tx, notify.Notification{AccountID: t.id, Kind: kind, Title: title, Body: body, Link: link},
+			notify.Mail{To: t.email, Subject: "Passerelle — " + title,
+				Text: title + ".\n\nConnectez-vous à Passerelle pour la lire et y répondre : " + address + "\n"},
+			kind == "request.escalation"); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"passerelle/internal/apperr"
+	"passerelle/internal/attach"
 )
 
 // MaxRecipients is how many structures one request may go to at once.
@@ -23,6 +24,8 @@ type Input struct {
 	Tried      string // what was already tried
 	Recipients []string
 	Criteria   Criteria // the declared ones: loss of chance, crisis, emergency
+	// Attachments: PDF, PNG or JPEG, five at most, 5 MB each.
+	Attachments []attach.File
 }
 
 const (
@@ -97,6 +100,7 @@ func Normalize(in Input, today string, send bool) (Input, error) {
 	in.Recipients = rec
 	v.Check(!send || len(rec) > 0, "recipients", "Choisissez au moins une structure.")
 	v.Check(len(rec) <= MaxRecipients, "recipients", "Une demande va à cinq structures au plus.")
+	attach.Check(&v, "attachments", in.Attachments)
 	return in, v.ErrSaying("La demande n'a pas été enregistrée : corrigez les champs signalés.")
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"passerelle/internal/access"
 	"passerelle/internal/apperr"
+	"passerelle/internal/attach"
 	"passerelle/internal/audit"
 	"passerelle/internal/db"
 )
@@ -107,12 +108,14 @@ type Request struct {
 	SentAt, EndedAt            *time.Time
 	Recipients                 []Recipient
 	History                    []Line
-	Sender                     bool       // the reader is on the sender's side
-	Mine                       *Recipient // the reader's structure among the recipients
-	CanAnswer, CanDecide       bool
-	Outcome                    string // where the request stands, in words
-	statusCol                  string
-	senderAccount              sql.NullString
+	// Attachments: only for the readers who may read the child's name.
+	Attachments          []AttachmentInfo
+	Sender               bool       // the reader is on the sender's side
+	Mine                 *Recipient // the reader's structure among the recipients
+	CanAnswer, CanDecide bool
+	Outcome              string // where the request stands, in words
+	statusCol            string
+	senderAccount        sql.NullString
 }
 
 // Resource is the request as the policy sees it.
@@ -222,6 +225,12 @@ func (s *Service) Create(ctx context.Context, in Input, send bool) (string, erro
 		}
 		if err := s.setRecipients(ctx, tx, id, in.Recipients); err != nil {
 			return err
+		}
+		for _, f := range in.Attachments {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO request_attachments (id, request_id, name, content_type, size, data, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, db.NewID(), id, f.Name, f.Type, len(f.Data), f.Data, tx.Now); err != nil {
+				return fmt.Errorf("insert attachment: %w", err)
+			}
 		}
 		if err := history(ctx, tx, id, "", "created", ""); err != nil {
 			return err
@@ -383,6 +392,12 @@ func utcOrNil(t sql.NullTime) *time.Time {
 	return &u
 }
 
+// AttachmentInfo describes an attachment without its content.
+type AttachmentInfo struct {
+	ID, Name, Type string
+	Size           int64
+}
+
 // errNoRequest is what anyone who may not see a request gets, whether it
 // exists or not.
 func errNoRequest() error {
@@ -428,10 +443,16 @@ func visible(ctx context.Context, r *Request) bool {
 	if !access.Can(a, access.ActionView, r.Resource()) {
 		return false
 	}
-	return !r.Draft || a.System || access.Can(a, access.ActionConfirm, r.Resource()) ||
-		slices.ContainsFunc(a.Memberships, func(m access.Membership) bool {
-			return m.OrganisationID == r.SenderOrgID && m.Role != access.RoleParent
-		})
+	return !r.Draft || a.System || senderSide(a, r)
+}
+
+// senderSide reports whether the actor works for the sender's
+// organisation on children: its parents' and steering memberships aside
+// (the steering reads requests, never the children's names).
+func senderSide(a access.Actor, r *Request) bool {
+	return slices.ContainsFunc(a.Memberships, func(m access.Membership) bool {
+		return m.OrganisationID == r.SenderOrgID && m.Role != access.RoleParent && m.Role != access.RoleSteering
+	})
 }
 
 // forReader fills what the reader's side decides: the child's name only
@@ -440,9 +461,7 @@ func visible(ctx context.Context, r *Request) bool {
 func forReader(ctx context.Context, r *Request) {
 	a := access.ActorFrom(ctx)
 	res := r.Resource()
-	r.Sender = a.System || slices.ContainsFunc(a.Memberships, func(m access.Membership) bool {
-		return m.OrganisationID == r.SenderOrgID && m.Role != access.RoleParent
-	})
+	r.Sender = a.System || senderSide(a, r)
 	r.CanDecide = access.Can(a, access.ActionConfirm, res)
 	named := r.Sender
 	for i := range r.Recipients {
@@ -507,6 +526,11 @@ func (s *Service) Get(ctx context.Context, id string) (*Request, error) {
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		if r.Sender || r.ChildName != "" || r.ChildID == "" && r.Mine != nil {
+			if r.Attachments, err = attachments(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		if !r.Sender && r.Mine != nil {
 			mine := *r.Mine
 			r.Recipients = []Recipient{mine}
@@ -519,4 +543,57 @@ func (s *Service) Get(ctx context.Context, id string) (*Request, error) {
 			Details: map[string]any{"child": r.ChildID}})
 	})
 	return r, err
+}
+
+// attachments lists the files attached to request id.
+func attachments(ctx context.Context, tx *db.Tx, id string) ([]AttachmentInfo, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, name, content_type, size FROM request_attachments WHERE request_id = $1
+		ORDER BY created_at, id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AttachmentInfo
+	for rows.Next() {
+		var a AttachmentInfo
+		if err := rows.Scan(&a.ID, &a.Name, &a.Type, &a.Size); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Attachment returns one file of request id to a reader who may read
+// the child's name (the sender's side, a recipient that accepted); the
+// reading is audited.
+func (s *Service) Attachment(ctx context.Context, id, attachmentID string) (attach.File, error) {
+	var f attach.File
+	err := s.DB.Write(ctx, func(tx *db.Tx) error {
+		r, err := load(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !visible(ctx, r) {
+			return errNoRequest()
+		}
+		forReader(ctx, r)
+		if !r.Sender && r.ChildName == "" && (r.ChildID != "" || r.Mine == nil) {
+			return apperr.New(apperr.Forbidden, "Les pièces jointes se lisent une fois la demande acceptée.")
+		}
+		if !db.ValidID(attachmentID) {
+			return apperr.New(apperr.NotFound, "Cette pièce jointe n'existe pas.")
+		}
+		err = tx.QueryRowContext(ctx, `SELECT name, content_type, data FROM request_attachments WHERE id = $1 AND request_id = $2`,
+			attachmentID, id).Scan(&f.Name, &f.Type, &f.Data)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.New(apperr.NotFound, "Cette pièce jointe n'existe pas.")
+		}
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{Action: "request.attachment", ResourceType: string(access.ResRequest), ResourceID: id,
+			Details: map[string]any{"attachment": attachmentID, "child": r.ChildID}})
+	})
+	return f, err
 }

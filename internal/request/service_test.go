@@ -11,6 +11,7 @@ import (
 
 	"passerelle/internal/access"
 	"passerelle/internal/apperr"
+	"passerelle/internal/attach"
 	"passerelle/internal/auth"
 	"passerelle/internal/capacity"
 	"passerelle/internal/db"
@@ -139,6 +140,10 @@ func TestRespiteRequestToThree(t *testing.T) {
 			if _, err := e.s.Get(e.as(who), id); !apperr.Is(err, apperr.NotFound) {
 				t.Errorf("%s reads the request: %v", who, err)
 			}
+		}
+		// The steering follows the territory's requests, never a child's name.
+		if r := must(e.s.Get(e.as("pilotage"), id)); r.ChildName != "" || r.Sender || r.CanAnswer {
+			t.Fatalf("the steering reads %+v", r)
 		}
 		// The mobile team asks a question; the MECS refuses; the DITEP accepts.
 		if err := e.s.Respond(e.as("equipe-mobile"), id, emr, request.Answer{Event: request.EvAskInfo, Text: "Quel traitement ?"}); err != nil {
@@ -394,6 +399,49 @@ func TestConfirmationInvitesIntoTheCircle(t *testing.T) {
 		r := must(e.s.Get(ref, id))
 		if !slices.ContainsFunc(r.History, func(l request.Line) bool { return strings.Contains(l.Text, "invitée dans le cercle") }) {
 			t.Fatalf("history %+v", r.History)
+		}
+	})
+}
+
+// Attachments: refused when not a PDF or an image; read by the sender, by
+// a recipient once it has accepted, not before.
+func TestAttachments(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ref := e.as("referent")
+		lucas := e.id(`SELECT id FROM children WHERE first_name = 'Lucas'`)
+		ditep := e.id(`SELECT id FROM organisations WHERE name = 'DITEP Le Gier (fictif)'`)
+		in := request.Input{Kind: request.KindConsultation, ChildID: lucas, Need: "Un avis.", Recipients: []string{ditep},
+			Attachments: []attach.File{{Name: "bilan.exe", Data: []byte("MZ\x90\x00")}}}
+		if _, err := e.s.Create(ref, in, true); !slices.Contains(fields(err), "attachments") {
+			t.Fatalf("an executable attached: %v", err)
+		}
+		in.Attachments = []attach.File{{Name: "bilan orthophonique.pdf", Data: []byte("%PDF-1.4 bilan de Lucas")}}
+		id := must(e.s.Create(ref, in, true))
+		sent := must(e.s.Get(ref, id))
+		if len(sent.Attachments) != 1 || sent.Attachments[0].Type != "application/pdf" {
+			t.Fatalf("the sender's attachments %+v", sent.Attachments)
+		}
+		aid := sent.Attachments[0].ID
+		dir := e.as("directrice-ditep")
+		if r := must(e.s.Get(dir, id)); len(r.Attachments) != 0 {
+			t.Fatal("the recipient reads the attachments before accepting")
+		}
+		if _, err := e.s.Attachment(dir, id, aid); !apperr.Is(err, apperr.Forbidden) {
+			t.Fatalf("the recipient opens an attachment before accepting: %v", err)
+		}
+		if _, err := e.s.Attachment(e.as("famille"), id, aid); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("the mother opens the attachment: %v", err)
+		}
+		if err := e.s.Respond(dir, id, ditep, request.Answer{Event: request.EvAccept}); err != nil {
+			t.Fatal(err)
+		}
+		f := must(e.s.Attachment(dir, id, aid))
+		if f.Name != "bilan orthophonique.pdf" || string(f.Data) != "%PDF-1.4 bilan de Lucas" {
+			t.Fatalf("attachment %+v", f)
+		}
+		if n := e.count(`SELECT count(*) FROM audit_log WHERE action = 'request.attachment' AND resource_id = $1`, id); n != 1 {
+			t.Fatalf("%d readings audited", n)
 		}
 	})
 }

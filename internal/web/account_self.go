@@ -75,6 +75,23 @@ func (s *Server) accountName(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Server) accountMail(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return tooLarge(err)
+	}
+	digest := r.PostForm.Get("mail") == "digest"
+	if err := s.Auth.SetMailDigest(r.Context(), access.ActorFrom(r.Context()).AccountID, digest); err != nil {
+		return err
+	}
+	if digest {
+		s.flash(r, "Vous recevrez un résumé par jour, vers 17 h ; l'urgent vous est toujours envoyé tout de suite.")
+	} else {
+		s.flash(r, "Vous recevrez un e-mail à chaque notification.")
+	}
+	http.Redirect(w, r, "/compte#t-courriels", http.StatusSeeOther)
+	return nil
+}
+
 func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return tooLarge(err)

@@ -859,30 +859,13 @@ func (s *Server) liaisonForm(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) liaisonSend(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	var files []pathway.Document
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-		if err := r.ParseMultipartForm(1 << 20); err != nil {
-			if err := tooLarge(err); err != nil {
-				if _, ok := apperr.As(err); ok {
-					return err
-				}
-			}
-			return apperr.New(apperr.Invalid, "Envoi illisible : recommencez, en choisissant à nouveau les pièces jointes.")
-		}
-		for _, fh := range r.MultipartForm.File["attachments"] {
-			f, err := fh.Open()
-			if err != nil {
-				return err
-			}
-			data, err := io.ReadAll(io.LimitReader(f, pathway.MaxAttachmentSize+1))
-			f.Close()
-			if err != nil {
-				return tooLarge(err)
-			}
-			files = append(files, pathway.Document{Name: fh.Filename, Data: data})
-		}
-	} else if err := r.ParseForm(); err != nil {
+	posted, err := postedFiles(r, "attachments")
+	if err != nil {
 		return err
+	}
+	files := make([]pathway.Document, len(posted))
+	for i, f := range posted {
+		files[i] = pathway.Document(f)
 	}
 	v := r.PostForm
 	form := Form{Values: v, Errors: map[string]string{}}

@@ -1,11 +1,15 @@
 package web
 
 import (
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
+	"passerelle/internal/apperr"
+	"passerelle/internal/attach"
 	"passerelle/internal/export"
 )
 
@@ -36,4 +40,35 @@ func sendTable(w http.ResponseWriter, format, base string, t export.Table) error
 	}
 	h.Set("Content-Type", export.ContentTypeXLSX)
 	return export.WriteXLSX(w, t)
+}
+
+// postedFiles parses a form, multipart or not, and returns the files of
+// field (each read up to one byte past attach.MaxSize, so that the check
+// says which is too large).
+func postedFiles(r *http.Request, field string) ([]attach.File, error) {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		return nil, r.ParseForm()
+	}
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		if err := tooLarge(err); err != nil {
+			if _, ok := apperr.As(err); ok {
+				return nil, err
+			}
+		}
+		return nil, apperr.New(apperr.Invalid, "Envoi illisible : recommencez, en choisissant à nouveau les pièces jointes.")
+	}
+	var files []attach.File
+	for _, fh := range r.MultipartForm.File[field] {
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(io.LimitReader(f, attach.MaxSize+1))
+		f.Close()
+		if err != nil {
+			return nil, tooLarge(err)
+		}
+		files = append(files, attach.File{Name: fh.Filename, Data: data})
+	}
+	return files, nil
 }

@@ -34,6 +34,7 @@ func (s *Server) requestRoutes() {
 	m.HandleFunc("POST /demandes/nouvelle", s.page(s.requestCreate))
 	m.HandleFunc("GET /demandes/delais", s.page(s.requestTimes))
 	m.HandleFunc("GET /demandes/{id}", s.page(s.requestView))
+	m.HandleFunc("GET /demandes/{id}/pieces/{aid}", s.page(s.requestAttachment))
 	m.HandleFunc("POST /demandes/{id}/envoi", s.page(s.requestSend))
 	m.HandleFunc("POST /demandes/{id}/reponse", s.page(s.requestAnswer))
 	m.HandleFunc("POST /demandes/{id}/precisions", s.page(s.requestInfo))
@@ -219,7 +220,8 @@ func (s *Server) requestForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) requestCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
+	files, err := postedFiles(r, "attachments")
+	if err != nil {
 		return err
 	}
 	v := r.PostForm
@@ -234,7 +236,8 @@ func (s *Server) requestCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	in := request.Input{Kind: request.Kind(v.Get("kind")), ChildID: v.Get("child"), From: v.Get("from"), To: v.Get("to"),
 		Weekdays: days, Need: v.Get("need"), Tried: v.Get("tried"), Recipients: v["recipients"],
-		Criteria: request.Criteria{LossOfChance: v.Get("loss_of_chance") == "1", Crisis: v.Get("crisis") == "1", Emergency: v.Get("emergency") == "1"}}
+		Criteria:    request.Criteria{LossOfChance: v.Get("loss_of_chance") == "1", Crisis: v.Get("crisis") == "1", Emergency: v.Get("emergency") == "1"},
+		Attachments: files}
 	send := v.Get("action") != "draft"
 	id, err := s.Requests.Create(r.Context(), in, send)
 	if formError(&form, err) {
@@ -368,4 +371,12 @@ func (s *Server) requestTimes(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "request_times", title, timesPage{Title: title, Times: times, Since: since, Scope: sc})
 	return nil
+}
+
+func (s *Server) requestAttachment(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.Requests.Attachment(r.Context(), r.PathValue("id"), r.PathValue("aid"))
+	if err != nil {
+		return err
+	}
+	return sendDocument(w, "attachment", f.Name, f.Type, f.Data)
 }

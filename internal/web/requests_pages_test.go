@@ -30,8 +30,9 @@ func TestRequestPages(t *testing.T) {
 		to := time.Now().AddDate(0, 0, 18).Format(time.DateOnly)
 		form := url.Values{"kind": {"respite"}, "child": {lucas}, "from": {from}, "to": {to}, "need": {"Souffler avant Noël."},
 			"crisis": {"1"}, "recipients": {ditep, mecs}, "action": {"send"}}
-		resp, body = e.postForm(ref, "/demandes/nouvelle", form)
-		mustContain(t, resp, body, http.StatusUnprocessableEntity, "six jours au plus", "Souffler avant Noël.", `id="f-crisis" name="crisis" value="1" checked`)
+		resp, body = e.postMultipart(ref, "/demandes/nouvelle", form, "attachments", "bilan.docx", []byte("PK\x03\x04 word"))
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "six jours au plus", "n&#39;est ni un PDF ni une image",
+			"Souffler avant Noël.", `id="f-crisis" name="crisis" value="1" checked`)
 		form.Set("to", time.Now().AddDate(0, 0, 12).Format(time.DateOnly))
 		resp, _ = e.postForm(ref, "/demandes/nouvelle", form)
 		if resp.StatusCode != http.StatusSeeOther {
@@ -80,5 +81,21 @@ func TestRequestPages(t *testing.T) {
 		if resp, _ := e.get(dir, "/demandes/delais?structure="+mecs); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("the DITEP reads the MECS's times: %d", resp.StatusCode)
 		}
+	})
+}
+
+// One's e-mails: each notification or a summary a day, chosen on "Mon compte".
+func TestMailChoice(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		dir := e.login(ditepDirector)
+		resp, body := e.get(dir, "/compte")
+		mustContain(t, resp, body, http.StatusOK, `id="mail-each" name="mail" value="each" checked`)
+		resp, _ = e.postForm(dir, "/compte/courriels", url.Values{"mail": {"digest"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("choice: %d", resp.StatusCode)
+		}
+		resp, body = e.get(dir, "/compte")
+		mustContain(t, resp, body, http.StatusOK, `id="mail-digest" name="mail" value="digest" checked`, "Un résumé par jour")
 	})
 }

@@ -30,6 +30,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /{$}", s.page(s.home))
 	m.HandleFunc("GET /compte", s.page(s.accountPage))
 	m.HandleFunc("POST /compte/nom", s.page(s.accountName))
+	m.HandleFunc("POST /compte/courriels", s.page(s.accountMail))
 	m.HandleFunc("POST /compte/mot-de-passe", s.page(s.accountPassword))
 	m.HandleFunc("GET /compte/double-authentification", s.page(s.accountTOTPForm))
 	m.HandleFunc("POST /compte/double-authentification", s.page(s.accountTOTPSubmit))
