@@ -33,6 +33,7 @@ func (s *Server) requestRoutes() {
 	m.HandleFunc("GET /demandes/nouvelle", s.page(s.requestForm))
 	m.HandleFunc("POST /demandes/nouvelle", s.page(s.requestCreate))
 	m.HandleFunc("GET /demandes/delais", s.page(s.requestTimes))
+	m.HandleFunc("POST /demandes/lot", s.page(s.requestBulk))
 	m.HandleFunc("GET /demandes/{id}", s.page(s.requestView))
 	m.HandleFunc("GET /demandes/{id}/pieces/{aid}", s.page(s.requestAttachment))
 	m.HandleFunc("POST /demandes/{id}/envoi", s.page(s.requestSend))
@@ -140,6 +141,24 @@ type requestBoxesPage struct {
 	Answers bool // the actor answers for a structure
 	Open    bool
 	Structs []string
+	// Filters: a kind, late ones only.
+	Kind string
+	Late bool
+	// Bulk: the director's refusal of several requests at once.
+	Bulk     bool
+	BulkForm Form
+}
+
+// filterItems keeps the items of kind (all when "") and, when late, those
+// past their deadline.
+func filterItems(items []request.Item, kind string, late bool) []request.Item {
+	out := items[:0]
+	for _, it := range items {
+		if (kind == "" || string(it.Kind) == kind) && (!late || it.Late) {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 func answersForStructure(a access.Actor) bool {
@@ -151,9 +170,18 @@ func canSendRequests(a access.Actor) bool {
 }
 
 func (s *Server) requestBoxes(w http.ResponseWriter, r *http.Request) error {
+	return s.requestBoxesShow(w, r, http.StatusOK, Form{})
+}
+
+func (s *Server) requestBoxesShow(w http.ResponseWriter, r *http.Request, status int, bulk Form) error {
 	a := access.ActorFrom(r.Context())
-	p := requestBoxesPage{Box: r.URL.Query().Get("boite"), CanSend: canSendRequests(a), Answers: answersForStructure(a),
-		Open: r.URL.Query().Get("toutes") == ""}
+	q := r.URL.Query()
+	p := requestBoxesPage{Box: q.Get("boite"), CanSend: canSendRequests(a), Answers: answersForStructure(a),
+		Open: q.Get("toutes") == "", Kind: q.Get("nature"), Late: q.Get("retard") != "", BulkForm: bulk,
+		Bulk: a.Has(access.RoleDirector)}
+	if p.BulkForm.Values == nil {
+		p.BulkForm.Values = url.Values{}
+	}
 	if p.Box != "recues" && p.Box != "envoyees" {
 		p.Box = "envoyees"
 		if p.Answers && !a.Has(access.RoleASEReferent) {
@@ -169,12 +197,51 @@ func (s *Server) requestBoxes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p.Items = filterItems(p.Items, p.Kind, p.Late)
 	for _, m := range a.Memberships {
 		if m.Role == access.RoleDirector && !slices.Contains(p.Structs, m.OrganisationID) {
 			p.Structs = append(p.Structs, m.OrganisationID)
 		}
 	}
-	s.render(w, r, http.StatusOK, "requests", "Demandes", p)
+	s.render(w, r, status, "requests", "Demandes", p)
+	return nil
+}
+
+// requestBulk refuses several received requests at once, with one coded
+// reason: a director with no place answers the day's requests in one go.
+// Each is answered on its own; what could not be is said.
+func (s *Server) requestBulk(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	v := r.PostForm
+	form := formFrom(r)
+	picked := v["pick"]
+	var fields apperr.Validation
+	fields.Check(len(picked) > 0, "pick", "Cochez les demandes à refuser.")
+	fields.Check(request.Label(request.RefusalReasons, v.Get("reason")) != v.Get("reason"), "reason",
+		"Choisissez la raison du refus : elle compte pour le territoire.")
+	if err := fields.ErrSaying("Rien n'a été refusé : corrigez les champs signalés."); err != nil {
+		formError(&form, err)
+		form.Message = apperrMessage(err)
+		return s.requestBoxesShow(w, r, http.StatusUnprocessableEntity, form)
+	}
+	done, failed := 0, []string{}
+	for _, p := range picked {
+		id, structure, _ := strings.Cut(p, ":")
+		err := s.Requests.Respond(r.Context(), id, structure, request.Answer{Event: request.EvRefuse, Reason: v.Get("reason"), Text: v.Get("text")})
+		if err != nil {
+			failed = append(failed, apperrMessage(err))
+			continue
+		}
+		done++
+	}
+	msg := fmt.Sprintf("%d demande(s) refusée(s) : les structures qui les ont faites sont prévenues.", done)
+	if len(failed) > 0 {
+		msg += fmt.Sprintf(" %d n'ont pas pu l'être : %s", len(failed), failed[0])
+	}
+	s.flash(r, msg)
+	http.Redirect(w, r, "/demandes?boite=recues", http.StatusSeeOther)
 	return nil
 }
 

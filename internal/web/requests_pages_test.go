@@ -99,3 +99,53 @@ func TestMailChoice(t *testing.T) {
 		mustContain(t, resp, body, http.StatusOK, `id="mail-digest" name="mail" value="digest" checked`, "Un résumé par jour")
 	})
 }
+
+// A director with no place refuses two requests at once; without a reason
+// nothing is refused and the ticks stay; refused again, she is told why
+// nothing changed; the filters narrow the inbox.
+func TestRequestsBulkRefusalAndFilters(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ref := e.login(referent)
+		_, body := e.get(ref, "/enfants?q=lucas")
+		lucas := between(body, `<a href="/enfants/`, `"`)
+		ditep := e.orgID("DITEP Le Gier (fictif)")
+		var ids []string
+		for _, kind := range []string{"consultation", "mobile_team"} {
+			resp, _ := e.postForm(ref, "/demandes/nouvelle", url.Values{"kind": {kind}, "child": {lucas}, "need": {"Un avis."},
+				"recipients": {ditep}, "action": {"send"}})
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("send %s: %d", kind, resp.StatusCode)
+			}
+			ids = append(ids, strings.TrimPrefix(resp.Header.Get("Location"), "/demandes/"))
+		}
+		dir := e.login(ditepDirector)
+		resp, body := e.get(dir, "/demandes?boite=recues&nature=consultation")
+		mustContain(t, resp, body, http.StatusOK, "Consultation (CMPP, pédopsychiatrie)")
+		if list := between(body, `<ul class="request-list">`, `</ul>`); !strings.Contains(list, "Consultation") ||
+			strings.Contains(list, "Intervention de l&#39;équipe mobile") {
+			t.Fatalf("the filtered inbox: %s", list)
+		}
+		picks := url.Values{"pick": {ids[0] + ":" + ditep, ids[1] + ":" + ditep}}
+		resp, body = e.postForm(dir, "/demandes/lot", picks)
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Choisissez la raison du refus", `value="`+ids[0]+":"+ditep+`" checked`)
+		picks.Set("reason", "no_place")
+		resp, _ = e.postForm(dir, "/demandes/lot", picks)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("bulk: %d", resp.StatusCode)
+		}
+		for _, id := range ids {
+			_, body := e.get(ref, "/demandes/"+id)
+			if !strings.Contains(body, "Refusée : Pas de place") {
+				t.Fatalf("request %s after the bulk refusal: %s", id, excerpt(body))
+			}
+		}
+		// Refused twice: nothing happens, and the director is told why.
+		resp, _ = e.postForm(dir, "/demandes/lot", picks)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("bulk again: %d", resp.StatusCode)
+		}
+		_, body = e.get(dir, "/demandes?boite=recues")
+		mustContain(t, resp, body, http.StatusSeeOther, "0 demande(s) refusée(s)", "2 n&#39;ont pas pu l&#39;être")
+	})
+}
