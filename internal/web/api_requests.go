@@ -22,6 +22,7 @@ func (s *Server) requestsAPIRoutes() {
 	s.apiRoute("GET", "/api/v1/requests/settings", s.apiRequestSettings)
 	s.apiRoute("PUT", "/api/v1/requests/settings", s.apiRequestSettingsPut)
 	s.apiRoute("GET", "/api/v1/requests/{id}", s.apiRequest)
+	s.apiRoute("GET", "/api/v1/requests/{id}/attachments/{attachment_id}", s.apiRequestAttachment)
 	s.apiRoute("POST", "/api/v1/requests/{id}/send", s.apiRequestSend)
 	s.apiRoute("POST", "/api/v1/requests/{id}/answer", s.apiRequestAnswer)
 	s.apiRoute("POST", "/api/v1/requests/{id}/info", s.apiRequestInfo)
@@ -236,6 +237,15 @@ type requestJSON struct {
 	CanDecide     bool                   `json:"can_decide"`
 	Recipients    []requestRecipientJSON `json:"recipients"`
 	History       []requestLineJSON      `json:"history"`
+	// Attachments: for the readers who may read the child's name.
+	Attachments []requestAttachmentJSON `json:"attachments"`
+}
+
+type requestAttachmentJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Type string `json:"type"`
+	Size int64  `json:"size"`
 }
 
 func toRequestJSON(q *request.Request, now time.Time) requestJSON {
@@ -246,7 +256,10 @@ func toRequestJSON(q *request.Request, now time.Time) requestJSON {
 		YoungAge: q.Criteria.YoungAge, Crisis: q.Criteria.Crisis, Emergency: q.Criteria.Emergency,
 		Priority: toRequestPriorityJSON(q.Priority), Draft: q.Draft, CreatedAt: q.CreatedAt.UTC(), SentAt: requestUTC(q.SentAt),
 		EndedAt: requestUTC(q.EndedAt), Outcome: q.Outcome, Sender: q.Sender, CanAnswer: q.CanAnswer, CanDecide: q.CanDecide,
-		Recipients: []requestRecipientJSON{}, History: []requestLineJSON{}}
+		Recipients: []requestRecipientJSON{}, History: []requestLineJSON{}, Attachments: []requestAttachmentJSON{}}
+	for _, a := range q.Attachments {
+		j.Attachments = append(j.Attachments, requestAttachmentJSON{a.ID, a.Name, a.Type, a.Size})
+	}
 	// The record's id goes to the sender's side only, like the name.
 	if q.Sender {
 		j.ChildID = q.ChildID
@@ -517,4 +530,13 @@ func (s *Server) apiRequestSettingsPut(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	return s.apiRequestSettings(w, r)
+}
+
+// apiRequestAttachment sends one attached file, as the page does.
+func (s *Server) apiRequestAttachment(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.Requests.Attachment(r.Context(), r.PathValue("id"), r.PathValue("attachment_id"))
+	if err != nil {
+		return err
+	}
+	return sendDocument(w, "attachment", f.Name, f.Type, f.Data)
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -199,5 +200,43 @@ func TestRequestSettingsAPI(t *testing.T) {
 			"steering_after_hours": 12, "default": false})
 		got = e.capCall(t, v, referent, "GET", url, "", http.StatusOK)
 		wantFields(t, "read back", respite(got), map[string]any{"deadline_hours": 24, "default": false})
+	})
+}
+
+// A request's attachment through the API: listed and sent to the sender,
+// not to a recipient before it accepts; the answers match OpenAPI.
+func TestRequestAttachmentAPI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		v := openAPIValidator(t)
+		ref := e.login(referent)
+		_, body := e.get(ref, "/enfants?q=lucas")
+		lucas := between(body, `<a href="/enfants/`, `"`)
+		ditep := e.orgID("DITEP Le Gier (fictif)")
+		resp, _ := e.postMultipart(ref, "/demandes/nouvelle", url.Values{"kind": {"consultation"}, "child": {lucas}, "need": {"Un avis."},
+			"recipients": {ditep}, "action": {"send"}}, "attachments", "bilan.pdf", []byte("%PDF-1.4 bilan"))
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("send with an attachment: %d", resp.StatusCode)
+		}
+		path := "/api/v1/requests/" + strings.TrimPrefix(resp.Header.Get("Location"), "/demandes/")
+		got := e.capCall(t, v, referent, "GET", path, "", http.StatusOK)
+		files, _ := got["attachments"].([]any)
+		if len(files) != 1 {
+			t.Fatalf("the sender's attachments: %v", got["attachments"])
+		}
+		file := path + "/attachments/" + files[0].(map[string]any)["id"].(string)
+		resp, data := e.call(referent, "GET", file, "")
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || data != "%PDF-1.4 bilan" {
+			t.Fatalf("the file: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		req, _ := http.NewRequest("GET", e.ts.URL+file, nil)
+		if ok, errs := v.ValidateHttpResponse(req, resp); !ok {
+			t.Errorf("the file does not match OpenAPI: %v", errs)
+		}
+		if got := e.capCall(t, v, ditepDirector, "GET", path, "", http.StatusOK); len(got["attachments"].([]any)) != 0 {
+			t.Fatal("the DITEP lists the attachments before accepting")
+		}
+		e.capCall(t, v, ditepDirector, "GET", file, "", http.StatusForbidden)
+		e.capCall(t, v, parent, "GET", file, "", http.StatusNotFound)
 	})
 }
