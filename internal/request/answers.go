@@ -437,17 +437,38 @@ func (s *Service) Timing(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
+		var open []row
 		for rows.Next() {
 			var x row
 			var status string
 			if err := rows.Scan(&x.id, &x.structure, &x.dep, &x.kind, &x.from, &x.sender, &status, &x.step, &x.sent); err != nil {
+				rows.Close()
 				return err
 			}
 			x.status = Status(status)
-			due = append(due, x)
+			open = append(open, x)
 		}
-		return rows.Err()
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		// Only the rows with a step to take get a write transaction: the
+		// job runs every quarter of an hour over every open request.
+		timings := map[[2]string]Timing{}
+		for _, x := range open {
+			k := [2]string{x.dep, x.kind}
+			t, ok := timings[k]
+			if !ok {
+				if t, err = TimingFor(ctx, tx, x.dep, Kind(x.kind)); err != nil {
+					return err
+				}
+				timings[k] = t
+			}
+			if !tx.Now.Before(ExpiresAt(x.sent, x.from, paris)) || x.status.Awaiting() && DueStep(x.sent, tx.Now, t) > x.step {
+				due = append(due, x)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, err

@@ -118,29 +118,31 @@ func (s *Service) Outbox(ctx context.Context) ([]Item, error) {
 	var out []Item
 	err := s.DB.Read(ctx, func(tx *db.Tx) error {
 		var args db.Args
-		rows, err := tx.QueryContext(ctx, `SELECT r.id FROM requests r WHERE r.sender_org_id IN (`+db.List(&args, orgs)+`)
+		rows, err := tx.QueryContext(ctx, `SELECT `+requestCols+` FROM requests r WHERE r.sender_org_id IN (`+db.List(&args, orgs)+`)
 			ORDER BY CASE WHEN r.status IN ('draft', 'open') THEN 0 ELSE 1 END, r.created_at DESC LIMIT 200`, args.Values()...)
 		if err != nil {
 			return err
 		}
+		var all []*Request
 		var ids []string
 		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
+			r, err := scanRequest(rows)
+			if err != nil {
 				rows.Close()
 				return err
 			}
-			ids = append(ids, id)
+			all, ids = append(all, r), append(ids, r.ID)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		for _, id := range ids {
-			r, err := load(ctx, tx, id)
-			if err != nil {
-				return err
-			}
+		by, err := loadRecipients(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		for _, r := range all {
+			r.Recipients = by[r.ID]
 			it := Item{ID: r.ID, Kind: r.Kind, SenderOrgName: r.SenderOrgName, ChildAge: r.ChildAge, ChildSex: r.ChildSex,
 				From: r.From, To: r.To, Priority: r.Priority, SentAt: r.SentAt, Recipients: len(r.Recipients),
 				Outcome: outcome(r), Draft: r.Draft}

@@ -416,24 +416,39 @@ func load(ctx context.Context, tx *db.Tx, id string) (*Request, error) {
 	if err != nil {
 		return nil, fmt.Errorf("request: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT structure_id, structure_name, status, deadline_at, step, seen_at, first_answer_at,
-		decided_at, reason, answer FROM request_recipients WHERE request_id = $1 ORDER BY structure_name`, id)
+	by, err := loadRecipients(ctx, tx, []string{id})
+	r.Recipients = by[id]
+	return r, err
+}
+
+// loadRecipients reads the recipients of requests ids, by request, in one
+// query.
+func loadRecipients(ctx context.Context, tx *db.Tx, ids []string) (map[string][]Recipient, error) {
+	out := map[string][]Recipient{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var args db.Args
+	rows, err := tx.QueryContext(ctx, `SELECT request_id, structure_id, structure_name, status, deadline_at, step, seen_at,
+		first_answer_at, decided_at, reason, answer FROM request_recipients WHERE request_id IN (`+db.List(&args, ids)+`)
+		ORDER BY structure_name`, args.Values()...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var id, status string
 		var x Recipient
-		var status string
 		var deadline, seen, first, decided sql.NullTime
-		if err := rows.Scan(&x.StructureID, &x.StructureName, &status, &deadline, &x.Step, &seen, &first, &decided, &x.Reason, &x.Answer); err != nil {
+		if err := rows.Scan(&id, &x.StructureID, &x.StructureName, &status, &deadline, &x.Step, &seen, &first, &decided,
+			&x.Reason, &x.Answer); err != nil {
 			return nil, err
 		}
 		x.Status = Status(status)
 		x.Deadline, x.SeenAt, x.FirstAnswerAt, x.DecidedAt = utcOrNil(deadline), utcOrNil(seen), utcOrNil(first), utcOrNil(decided)
-		r.Recipients = append(r.Recipients, x)
+		out[id] = append(out[id], x)
 	}
-	return r, rows.Err()
+	return out, rows.Err()
 }
 
 // visible reports whether the actor may see request r: the view rule, and
