@@ -60,6 +60,9 @@ type Service struct {
 	Children Children
 	Places   Places
 	Record   Record
+
+	// audits commits the audit lines of concurrent reads together.
+	audits audit.Group
 }
 
 // Recipient is one structure a request went to, with its answer.
@@ -499,7 +502,7 @@ func forReader(ctx context.Context, r *Request) {
 // opens a request sent to it marks it seen.
 func (s *Service) Get(ctx context.Context, id string) (*Request, error) {
 	var r *Request
-	err := s.DB.Write(ctx, func(tx *db.Tx) error {
+	err := s.DB.Read(ctx, func(tx *db.Tx) error {
 		var err error
 		if r, err = load(ctx, tx, id); err != nil {
 			return err
@@ -508,56 +511,73 @@ func (s *Service) Get(ctx context.Context, id string) (*Request, error) {
 			return errNoRequest()
 		}
 		forReader(ctx, r)
-		if r.Mine != nil && r.CanAnswer && r.Mine.Status == Sent {
-			if _, err := tx.ExecContext(ctx, `UPDATE request_recipients SET status = 'seen', seen_at = $1
-				WHERE request_id = $2 AND structure_id = $3 AND status = 'sent'`, tx.Now, id, r.Mine.StructureID); err != nil {
-				return err
-			}
-			if err := history(ctx, tx, id, r.Mine.StructureID, string(EvOpen), ""); err != nil {
-				return err
-			}
-			r.Mine.Status, r.Mine.SeenAt = Seen, &tx.Now
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT e.at, COALESCE(rr.structure_name, ''), e.event, e.actor_name, e.text
-			FROM request_events e LEFT JOIN request_recipients rr ON rr.request_id = e.request_id AND rr.structure_id = e.structure_id
-			WHERE e.request_id = $1 ORDER BY e.at, e.id`, id)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var l Line
-			if err := rows.Scan(&l.At, &l.StructureName, &l.Event, &l.ActorName, &l.Text); err != nil {
-				return err
-			}
-			l.At = l.At.UTC()
-			// A recipient reads its own exchanges and the request's own
-			// steps, not what the others answered.
-			if !r.Sender && r.Mine != nil && l.StructureName != "" && l.StructureName != r.Mine.StructureName {
-				continue
-			}
-			r.History = append(r.History, l)
-		}
-		if err := rows.Err(); err != nil {
+		if r.History, err = readHistory(ctx, tx, r); err != nil {
 			return err
 		}
 		if r.Sender || r.ChildName != "" || r.ChildID == "" && r.Mine != nil {
-			if r.Attachments, err = attachments(ctx, tx, id); err != nil {
+			r.Attachments, err = attachments(ctx, tx, id)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Only a recipient opening a request sent to it writes: it is seen.
+	if r.Mine != nil && r.CanAnswer && r.Mine.Status == Sent {
+		if err := s.DB.Write(ctx, func(tx *db.Tx) error {
+			res, err := tx.ExecContext(ctx, `UPDATE request_recipients SET status = 'seen', seen_at = $1
+				WHERE request_id = $2 AND structure_id = $3 AND status = 'sent'`, tx.Now, id, r.Mine.StructureID)
+			if err != nil {
 				return err
 			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return nil
+			}
+			r.Mine.Status, r.Mine.SeenAt = Seen, &tx.Now
+			return history(ctx, tx, id, r.Mine.StructureID, string(EvOpen), "")
+		}); err != nil {
+			return nil, err
 		}
-		if !r.Sender && r.Mine != nil {
-			mine := *r.Mine
-			r.Recipients = []Recipient{mine}
-			r.Mine = &r.Recipients[0]
+	}
+	if !r.Sender && r.Mine != nil {
+		mine := *r.Mine
+		r.Recipients = []Recipient{mine}
+		r.Mine = &r.Recipients[0]
+	}
+	// The reading of a request about a child is audited; concurrent
+	// readings commit their lines together.
+	if r.ChildID != "" {
+		if err := s.audits.Record(ctx, s.DB, audit.Entry{Action: "request.read", ResourceType: string(access.ResRequest), ResourceID: id,
+			Details: map[string]any{"child": r.ChildID}}); err != nil {
+			return nil, err
 		}
-		if r.ChildID == "" {
-			return nil
+	}
+	return r, nil
+}
+
+// readHistory reads the steps of request r; a recipient reads its own
+// exchanges and the request's own steps, not what the others answered.
+func readHistory(ctx context.Context, tx *db.Tx, r *Request) ([]Line, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT e.at, COALESCE(rr.structure_name, ''), e.event, e.actor_name, e.text
+		FROM request_events e LEFT JOIN request_recipients rr ON rr.request_id = e.request_id AND rr.structure_id = e.structure_id
+		WHERE e.request_id = $1 ORDER BY e.at, e.id`, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Line
+	for rows.Next() {
+		var l Line
+		if err := rows.Scan(&l.At, &l.StructureName, &l.Event, &l.ActorName, &l.Text); err != nil {
+			return nil, err
 		}
-		return audit.Record(ctx, tx, audit.Entry{Action: "request.read", ResourceType: string(access.ResRequest), ResourceID: id,
-			Details: map[string]any{"child": r.ChildID}})
-	})
-	return r, err
+		l.At = l.At.UTC()
+		if !r.Sender && r.Mine != nil && l.StructureName != "" && l.StructureName != r.Mine.StructureName {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
 }
 
 // attachments lists the files attached to request id.
