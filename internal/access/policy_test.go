@@ -86,13 +86,17 @@ var (
 	answerOfC = func() access.Resource { r := requestToAB; r.ProviderID = "org-c"; return r }()
 )
 
-// allowed lists, for each case, the actors allowed; everyone else is refused.
-var matrix = []struct {
+// matrixRow is one case: the actors allowed; everyone else is refused.
+// Features add their rows from their own test file (matrix = append(...)
+// in an init), so that the matrix grows without one file for all.
+type matrixRow struct {
 	action  access.Action
 	res     access.Resource
 	label   string
 	allowed []string
-}{
+}
+
+var matrix = []matrixRow{
 	{access.ActionList, orgARes, "organisations", everyAccount},
 	{access.ActionView, orgARes, "organisation A", everyAccount},
 	{access.ActionCreate, orgARes, "organisation", []string{"admin", "system"}},

@@ -3,7 +3,6 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"passerelle/internal/db"
 	"passerelle/internal/db/dbtest"
+	"passerelle/internal/web"
 )
 
 // scenario is one API request and what must come back.
@@ -172,11 +172,9 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 }
 
+// openAPIBytes is the document as served: openapi.json with the features'
+// fragments merged in.
 func openAPIBytes(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile("openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return web.OpenAPIDocument()
 }

@@ -85,8 +85,10 @@ func parsePages(assets *assetSet) (*pageSet, error) {
 	for k, v := range childrenFuncs() {
 		funcs[k] = v
 	}
-	for k, v := range requestsFuncs() {
-		funcs[k] = v
+	for _, more := range []template.FuncMap{requestsFuncs(), cooperationFuncs(), crisisFuncs(), crisisSideFuncs()} {
+		for k, v := range more {
+			funcs[k] = v
+		}
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
@@ -190,6 +192,10 @@ func navFor(a access.Actor, current string) []navItem {
 	}
 	items = append(items, navItem{Label: "Annuaire", Href: "/annuaire"},
 		navItem{Label: "Disponibilités", Href: "/disponibilites"}, navItem{Label: "Organisations", Href: "/organisations"})
+	if slices.ContainsFunc([]access.Role{access.RoleEducator, access.RoleDirector, access.RoleASEReferent, access.RoleMobileTeam,
+		access.RoleSteering, access.RoleAdmin}, a.Has) {
+		items = append(items, navItem{Label: "Coopération", Href: "/cooperation"}, navItem{Label: "Crise", Href: "/crise"})
+	}
 	if a.IsAdmin() {
 		items = append(items, navItem{Label: "Comptes", Href: "/admin/comptes"}, navItem{Label: "Import FINESS", Href: "/admin/import-finess"},
 			navItem{Label: "Journal d'audit", Href: "/admin/journal"})

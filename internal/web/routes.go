@@ -72,6 +72,9 @@ func (s *Server) routes() {
 	s.childrenRoutes()
 	s.projectRoutes()
 	s.requestRoutes()
+	s.cooperationRoutes()
+	s.crisisRoutes()
+	s.crisisSideRoutes()
 
 	m.HandleFunc("GET /organisations", s.page(s.orgList))
 	m.HandleFunc("GET /organisations/{id}", s.page(s.orgView))
@@ -107,6 +110,9 @@ func (s *Server) routes() {
 	s.togetherAPIRoutes()
 	s.projectAPIRoutes()
 	s.requestsAPIRoutes()
+	s.cooperationAPIRoutes()
+	s.crisisAPIRoutes()
+	s.crisisSideAPIRoutes()
 	m.HandleFunc("/api/", s.apiHandler(s.apiNotFound))
 
 	m.HandleFunc("/", s.public(s.notFound))

@@ -14,6 +14,8 @@ import (
 	"passerelle/internal/auth"
 	"passerelle/internal/capacity"
 	"passerelle/internal/config"
+	"passerelle/internal/cooperation"
+	"passerelle/internal/crisis"
 	"passerelle/internal/db"
 	"passerelle/internal/directory"
 	"passerelle/internal/org"
@@ -36,6 +38,10 @@ type Server struct {
 	Pathway *pathway.Service
 	// Requests are the requests between structures.
 	Requests *request.Service
+	// Cooperation is agreements, model documents and the knowledge base.
+	Cooperation *cooperation.Service
+	// Crisis is crisis mode, continuity plans, broadcasts and on-call rotas.
+	Crisis   *crisis.Service
 	Logger   *slog.Logger
 	Sessions *scs.SessionManager
 	// Demo is true when the demo territory is loaded: pages say it is fictional.
@@ -62,6 +68,8 @@ func New(cfg *config.Config, d *db.DB, logger *slog.Logger) (*Server, error) {
 	s.Capacity = &capacity.Service{DB: d}
 	s.Pathway = &pathway.Service{DB: d}
 	s.Requests = &request.Service{DB: d, BaseURL: cfg.BaseURL, Children: requestChildren{s.Pathway}, Places: capacity.RequestPlaces{}, Record: s.Pathway}
+	s.Cooperation = &cooperation.Service{DB: d, Places: capacity.AgreementPlaces{}}
+	s.Crisis = &crisis.Service{DB: d, BaseURL: cfg.BaseURL}
 	s.Sessions = scs.New()
 	s.Sessions.Store = auth.SessionStore{DB: d}
 	// The idle timeout is enforced in authenticate, not by scs: scs would
