@@ -181,6 +181,12 @@ func runJobs(ctx context.Context, cfg *config.Config, d *db.DB, logger *slog.Log
 		return err
 	})
 	r.Every(notify.KindDigest, time.Hour)
+	// Cooperation jobs (agreements' renewal and end reminders).
+
+	// Crisis jobs: continuity plan reviews.
+
+	// Crisis jobs: broadcast acknowledgement reminders.
+
 	r.Handle("db.optimize", func(ctx context.Context, _ json.RawMessage) error { return d.Optimize(ctx) })
 	r.Every("db.optimize", 6*time.Hour)
 	r.Every(directory.KindStaleReminder, 24*time.Hour)
