@@ -5,7 +5,12 @@
 package crisis
 
 import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"net/url"
+	"time"
 
 	"passerelle/internal/db"
 )
@@ -14,4 +19,46 @@ import (
 type Service struct {
 	DB      *db.DB
 	BaseURL *url.URL // links in e-mails
+}
+
+// Kind is what the crisis is about.
+type Kind string
+
+const (
+	KindEpidemic Kind = "epidemic"
+	KindHeatwave Kind = "heatwave"
+	KindFlood    Kind = "flood"
+	KindCyber    Kind = "cyber"
+	KindOther    Kind = "other"
+)
+
+// Crisis is a crisis of a département.
+type Crisis struct {
+	ID          string
+	Departement string
+	Kind        Kind
+	Description string
+	StartedAt   time.Time
+	EndedAt     time.Time // zero while active
+}
+
+// Active reports whether the crisis is still going on.
+func (c Crisis) Active() bool { return c.EndedAt.IsZero() }
+
+// Current returns the active crisis of a département, if any. It is not
+// secret: every account of the territory sees the banner.
+func (s *Service) Current(ctx context.Context, departement string) (Crisis, bool, error) {
+	var c Crisis
+	var ended sql.NullTime
+	err := s.DB.QueryRow(ctx, `SELECT id, departement, kind, description, started_at, ended_at
+		FROM crises WHERE departement = $1 AND ended_at IS NULL`, []any{departement},
+		&c.ID, &c.Departement, &c.Kind, &c.Description, &c.StartedAt, &ended)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Crisis{}, false, nil
+	}
+	if err != nil {
+		return Crisis{}, false, fmt.Errorf("crisis: current: %w", err)
+	}
+	c.EndedAt = ended.Time
+	return c, true, nil
 }
