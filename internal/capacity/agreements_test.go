@@ -13,7 +13,9 @@ import (
 )
 
 func TestReservedPeriods(t *testing.T) {
-	p := func(from, to capacity.Day) capacity.ReservedPeriod { return capacity.ReservedPeriod{From: from, To: to} }
+	p := func(from, to capacity.Day) capacity.ReservedPeriod {
+		return capacity.ReservedPeriod{From: from, To: to}
+	}
 	cases := []struct {
 		name     string
 		from, to capacity.Day
