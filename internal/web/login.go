@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/base64"
+	"html/template"
 	"image/png"
 	"net/http"
 	"strings"
@@ -132,7 +133,9 @@ type enrolPage struct {
 	Form   Form
 	Secret string
 	URL    string
-	QR     string // data: URL of the PNG
+	// QR is the data: URL of the PNG we drew; typed as a URL so that the
+	// template keeps it (it replaces any data: URL by "#ZgotmplZ").
+	QR     template.URL
 	Forced bool
 }
 
@@ -162,7 +165,7 @@ func (s *Server) enrolment(r *http.Request, accountID string, fresh bool) (enrol
 	if err := png.Encode(&buf, img); err != nil {
 		return p, err
 	}
-	p.QR = "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())
+	p.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()))
 	return p, nil
 }
 

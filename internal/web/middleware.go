@@ -153,15 +153,8 @@ func securityHeaders(next http.Handler) http.Handler {
 func limitBody(next http.Handler, n int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := n
-		switch {
-		case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/annuaire/") && strings.HasSuffix(r.URL.Path, "/documents"):
-			n = maxDocumentBody
-		case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/enfants/") && strings.HasSuffix(r.URL.Path, "/mesure"):
-			n = maxDocumentBody
-		case r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/enfants/") && strings.HasSuffix(r.URL.Path, "/liaison"):
-			n = maxLiaisonBody
-		case r.Method == http.MethodPost && r.URL.Path == "/admin/import-finess":
-			n = maxImportBody
+		if _, pattern := uploadRoutes.Handler(r); pattern != "" {
+			n = uploadLimits[pattern]
 		}
 		if r.ContentLength > n {
 			w.Header().Set("Connection", "close")
@@ -171,14 +164,42 @@ func limitBody(next http.Handler, n int64) http.Handler {
 	})
 }
 
-// Upload limits: a document (5 Mio) with its form, and a FINESS file sent
-// through the page (the national flow goes through the command line).
+// Upload limits: a document (5 Mio) with its form, up to five attachments
+// of 5 Mio with their form, and a FINESS file sent through the page (the
+// national flow goes through the command line).
 const (
-	maxDocumentBody = 6 << 20
-	// A liaison note takes up to five attachments of 5 Mio.
-	maxLiaisonBody = 26 << 20
-	maxImportBody  = 64 << 20
+	maxDocumentBody    = 6 << 20
+	maxAttachmentsBody = 26 << 20
+	maxImportBody      = 64 << 20
 )
+
+// uploadLimits are the routes that take files, with their limit; every
+// other request is held to the default. The patterns are the routes' own,
+// matched by a mux of their own so that a path like /annuaire/x/documents/y
+// is not mistaken for an upload.
+var uploadLimits = map[string]int64{
+	"POST /annuaire/{id}/documents":              maxDocumentBody,
+	"POST /enfants/{id}/mesure":                  maxDocumentBody,
+	"POST /enfants/{id}/liaison":                 maxAttachmentsBody,
+	"POST /admin/import-finess":                  maxImportBody,
+	"POST /demandes/nouvelle":                    maxAttachmentsBody,
+	"POST /cooperation/accords/{id}/document":    maxDocumentBody,
+	"POST /cooperation/modeles/{id}/document":    maxDocumentBody,
+	"POST /cooperation/pratiques/{id}/pieces":    maxDocumentBody,
+	"PUT /api/v1/agreements/{id}/document":       maxDocumentBody,
+	"PUT /api/v1/agreement-models/{id}/document": maxDocumentBody,
+	"POST /api/v1/articles/{id}/attachments":     maxDocumentBody,
+	"POST /crise/plans/{id}":                     maxDocumentBody,
+	"POST /crise/diffusions/nouvelle":            maxDocumentBody,
+}
+
+var uploadRoutes = func() *http.ServeMux {
+	m := http.NewServeMux()
+	for p := range uploadLimits {
+		m.Handle(p, http.NotFoundHandler())
+	}
+	return m
+}()
 
 // Session keys.
 const (

@@ -70,6 +70,10 @@ func TestPagesAndLogin(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("half-logged-in admin reached the journal: %d", resp.StatusCode)
 		}
+		// The QR code is drawn, not replaced by the template's "#ZgotmplZ"
+		// (which made the browser load the page again as an image).
+		resp, body = e.get(a, "/connexion/double-authentification")
+		mustContain(t, resp, body, 200, `src="data:image/png;base64,`)
 		a = e.login(admin)
 		resp, body = e.get(a, "/admin/journal?action=auth.")
 		mustContain(t, resp, body, 200, "auth.login", "auth.login_failed")
