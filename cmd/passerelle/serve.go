@@ -16,6 +16,8 @@ import (
 	"passerelle/internal/auth"
 	"passerelle/internal/capacity"
 	"passerelle/internal/config"
+	"passerelle/internal/cooperation"
+	"passerelle/internal/crisis"
 	"passerelle/internal/db"
 	"passerelle/internal/demo"
 	"passerelle/internal/directory"
@@ -181,12 +183,31 @@ func runJobs(ctx context.Context, cfg *config.Config, d *db.DB, logger *slog.Log
 		return err
 	})
 	r.Every(notify.KindDigest, time.Hour)
-	// Cooperation jobs (agreements' renewal and end reminders).
-
-	// Crisis jobs: continuity plan reviews.
-
-	// Crisis jobs: broadcast acknowledgement reminders.
-
+	// Agreements: renewal and end reminders, statuses and reserved places.
+	agreements := &cooperation.Service{DB: d, Places: capacity.AgreementPlaces{}}
+	r.Handle(cooperation.KindReminders, func(ctx context.Context, _ json.RawMessage) error {
+		_, err := agreements.Reminders(ctx, cfg.BaseURL)
+		return err
+	})
+	r.Every(cooperation.KindReminders, time.Hour)
+	// Crisis mode: continuity plan reviews, broadcast acknowledgements and
+	// status reports asked for.
+	crises := &crisis.Service{DB: d, BaseURL: cfg.BaseURL}
+	r.Handle(crisis.KindPlanReviews, func(ctx context.Context, _ json.RawMessage) error {
+		_, err := crises.PlanReviews(ctx)
+		return err
+	})
+	r.Every(crisis.KindPlanReviews, 6*time.Hour)
+	r.Handle(crisis.KindBroadcastReminders, func(ctx context.Context, _ json.RawMessage) error {
+		_, err := crises.BroadcastReminders(ctx)
+		return err
+	})
+	r.Every(crisis.KindBroadcastReminders, 10*time.Minute)
+	r.Handle(crisis.KindStatusReminders, func(ctx context.Context, _ json.RawMessage) error {
+		_, err := crises.StatusReminders(ctx)
+		return err
+	})
+	r.Every(crisis.KindStatusReminders, 15*time.Minute)
 	r.Handle("db.optimize", func(ctx context.Context, _ json.RawMessage) error { return d.Optimize(ctx) })
 	r.Every("db.optimize", 6*time.Hour)
 	r.Every(directory.KindStaleReminder, 24*time.Hour)

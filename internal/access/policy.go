@@ -71,6 +71,12 @@ type Resource struct {
 	Child *ChildFacts
 	// RecipientIDs are the structures a request went to (ResRequest).
 	RecipientIDs []string
+	// MemberIDs are the accounts of the group a record belongs to: the
+	// members of a crisis cell (ResCrisis…).
+	MemberIDs []string
+	// Status is the record's stage where the rules depend on it: a draft
+	// agreement or article is read by fewer people than a published one.
+	Status string
 }
 
 // Rule allows an action on a resource type when Allow says so.

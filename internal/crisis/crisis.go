@@ -40,6 +40,13 @@ type Crisis struct {
 	Description string
 	StartedAt   time.Time
 	EndedAt     time.Time // zero while active
+
+	ActivatedName, EndedName string
+	ClosingNote              string
+	// ReportEvery is how often, in hours, structures report their state.
+	ReportEvery int
+	// MemberIDs are the accounts of the cell (for the policy).
+	MemberIDs []string
 }
 
 // Active reports whether the crisis is still going on.

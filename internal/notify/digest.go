@@ -100,10 +100,7 @@ func Digest(ctx context.Context, d *db.DB, base *url.URL) (int, error) {
 			if k, _ := res.RowsAffected(); k == 0 || n == 0 {
 				continue
 			}
-			link := "/notifications"
-			if base != nil {
-				link = base.ResolveReference(&url.URL{Path: link}).String()
-			}
+			link := Absolute(base, "/notifications")
 			text := fmt.Sprintf("Votre résumé du jour : %d notification(s) dans Passerelle.\n\n- %s\n", n, strings.Join(titles, "\n- "))
 			if n > len(titles) {
 				text += fmt.Sprintf("- … et %d autre(s).\n", n-len(titles))

@@ -94,24 +94,13 @@ func (s *Service) Invite(ctx context.Context, childID string, in InviteInput) (s
 // app and by e-mail. The message names no child: the link leads to a page
 // that checks who reads it.
 func tellDirectors(ctx context.Context, tx *db.Tx, orgID, kind, title, body, link string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT a.id, a.email FROM memberships ms JOIN accounts a ON a.id = ms.account_id
+	all, err := notify.Recipients(ctx, tx, `SELECT a.id, a.email FROM memberships ms JOIN accounts a ON a.id = ms.account_id
 		WHERE ms.organisation_id = $1 AND ms.role = 'director' AND a.active = TRUE ORDER BY a.id`, orgID)
 	if err != nil {
 		return err
 	}
-	type to struct{ id, email string }
-	var all []to
-	for rows.Next() {
-		var t to
-		if err := rows.Scan(&t.id, &t.email); err != nil {
-			rows.Close()
-			return err
-		}
-		all = append(all, t)
-	}
-	rows.Close()
 	for _, t := range all {
-		if err := tell(ctx, tx, t.id, t.email, kind, title, body, link); err != nil {
+		if err := tell(ctx, tx, t.AccountID, t.Email, kind, title, body, link); err != nil {
 			return err
 		}
 	}

@@ -47,32 +47,15 @@ func tellStructure(ctx context.Context, tx *db.Tx, base *url.URL, structureID, k
 // tellAll notifies each account a query returns (id, email); the e-mail
 // carries the address of link on base (when known).
 func tellAll(ctx context.Context, tx *db.Tx, base *url.URL, q string, args []any, kind, title, body, link string) error {
-	rows, err := tx.QueryContext(ctx, q, args...)
+	all, err := notify.Recipients(ctx, tx, q, args...)
 	if err != nil {
 		return err
 	}
-	type to struct{ id, email string }
-	var all []to
-	for rows.Next() {
-		var t to
-		if err := rows.Scan(&t.id, &t.email); err != nil {
-			rows.Close()
-			return err
-		}
-		all = append(all, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
 	for _, t := range all {
-		address := link
-		if base != nil {
-			address = base.ResolveReference(&url.URL{Path: link}).String()
-		}
+		address := notify.Absolute(base, link)
 		// An escalation is sent at once, whatever the account chose.
-		if err := notify.Tell(ctx, tx, notify.Notification{AccountID: t.id, Kind: kind, Title: title, Body: body, Link: link},
-			notify.Mail{To: t.email, Subject: "Passerelle — " + title,
+		if err := notify.Tell(ctx, tx, notify.Notification{AccountID: t.AccountID, Kind: kind, Title: title, Body: body, Link: link},
+			notify.Mail{To: t.Email, Subject: "Passerelle — " + title,
 				Text: title + ".\n\nConnectez-vous à Passerelle pour la lire et y répondre : " + address + "\n"},
 			kind == "request.escalation"); err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 
 	"passerelle/internal/access"
 	"passerelle/internal/audit"
+	"passerelle/internal/crisis"
 	"passerelle/internal/directory"
 )
 
@@ -16,6 +17,8 @@ type dirViewPage struct {
 	History    []audit.Row
 	Stale      bool
 	Now        time.Time
+	// OnCall: who is on call now and next, for a mobile team with a rota.
+	OnCall *crisis.TeamOnCall
 }
 
 func (s *Server) dirView(w http.ResponseWriter, r *http.Request) error {
@@ -33,6 +36,9 @@ func (s *Server) dirView(w http.ResponseWriter, r *http.Request) error {
 		if p.History, err = s.Directory.History(ctx, st); err != nil {
 			return err
 		}
+	}
+	if oc, err := s.Crisis.TeamOnCallNow(ctx, st.ID); err == nil && (len(oc.Now) > 0 || oc.Next != nil) {
+		p.OnCall = &oc
 	}
 	s.render(w, r, http.StatusOK, "dir_view", st.Name, p)
 	return nil

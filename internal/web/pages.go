@@ -128,6 +128,8 @@ type view struct {
 	RequestID string
 	Path      string
 	Data      any
+	// Crises are the active crises of the actor's départements (banner).
+	Crises []crisisBanner
 }
 
 type navItem struct {
@@ -153,6 +155,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		RequestID: audit.RequestFrom(r.Context()).ID,
 		Path:      r.URL.Path,
 		Data:      data,
+		Crises:    s.crisisBanners(r.Context(), actor),
 	}
 	if hasSession(r) {
 		v.Flash = s.Sessions.PopString(r.Context(), sessFlash)

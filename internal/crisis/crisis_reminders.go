@@ -1,0 +1,85 @@
+package crisis
+
+import (
+	"context"
+	"fmt"
+
+	"passerelle/internal/access"
+	"passerelle/internal/db"
+	"passerelle/internal/notify"
+)
+
+// KindStatusReminders is the job that reminds late structures to report
+// their state during a crisis.
+const KindStatusReminders = "crisis.status_reminders"
+
+// StatusReminders reminds the directors and educators of each structure
+// late with its status report in an active crisis, once per cadence
+// period: the reminder is marked (crisis, structure, period) in the
+// transaction that sends it, so the job may run often and on several
+// servers. It returns how many structures were reminded.
+func (s *Service) StatusReminders(ctx context.Context) (int, error) {
+	ctx = access.WithActor(ctx, access.SystemActor)
+	active, err := s.Active(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, a := range active {
+		err := s.DB.Write(ctx, func(tx *db.Tx) error {
+			c, err := load(ctx, tx, a.ID)
+			if err != nil || !c.Active() {
+				return err
+			}
+			b, err := board(ctx, tx, c, tx.Now)
+			if err != nil {
+				return err
+			}
+			period := Period(c.StartedAt, tx.Now, c.Every())
+			for _, l := range b.Lines {
+				if !l.Late {
+					continue
+				}
+				res, err := tx.ExecContext(ctx, `INSERT INTO crisis_status_reminders (crisis_id, structure_id, period, sent_at)
+					VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, c.ID, l.StructureID, period, tx.Now)
+				if err != nil {
+					return fmt.Errorf("crisis: mark reminder: %w", err)
+				}
+				if k, _ := res.RowsAffected(); k == 0 {
+					continue // already reminded in this period
+				}
+				if err := s.remind(ctx, tx, c, l); err != nil {
+					return err
+				}
+				n++
+			}
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// remind tells the directors and educators of a late structure.
+func (s *Service) remind(ctx context.Context, tx *db.Tx, c Crisis, l Line) error {
+	all, err := notify.Recipients(ctx, tx, `SELECT DISTINCT a.id, a.email FROM memberships m JOIN accounts a ON a.id = m.account_id AND a.active = TRUE
+		WHERE m.organisation_id = $1 AND m.role IN ('director', 'educator') ORDER BY a.id`, l.StructureID)
+	if err != nil {
+		return err
+	}
+	link := "/crises/" + c.ID + "/etat"
+	address := notify.Absolute(s.BaseURL, link)
+	title := "Crise en cours : l'état de " + l.StructureName + " est attendu"
+	body := fmt.Sprintf("La cellule de crise (%s) attend un point de situation toutes les %d h. Dites en une minute si la structure est ouverte, "+
+		"le personnel absent, les enfants concernés et vos besoins.", Label(Kinds, string(c.Kind)), c.ReportEvery)
+	for _, t := range all {
+		// Urgent: a crisis does not wait for the day's summary.
+		if err := notify.Tell(ctx, tx, notify.Notification{AccountID: t.AccountID, Kind: "crisis.status_reminder", Title: title, Body: body, Link: link},
+			notify.Mail{To: t.Email, Subject: "Passerelle — " + title, Text: body + "\n\nTransmettre l'état : " + address + "\n"}, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
