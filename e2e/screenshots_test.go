@@ -30,6 +30,9 @@ func TestScreenshots(t *testing.T) {
 		{"home", "/"}, {"organisations", "/organisations?type_org=structure"}, {"compte", "/compte"},
 		{"equipe", "/admin/comptes"}, {"invitation", "/admin/comptes/nouveau"},
 		{"demandes", "/demandes"}, {"demande-nouvelle", "/demandes/nouvelle"}, {"delais", "/demandes/delais"},
+		{"cooperation", "/cooperation"}, {"accord-nouveau", "/cooperation/accords/nouveau"}, {"modeles", "/cooperation/modeles"},
+		{"pratiques", "/cooperation/pratiques"}, {"crise", "/crise"}, {"plan-de-continuite", "/crise/plans"},
+		{"astreintes", "/astreintes"},
 	}
 	for _, size := range []struct {
 		name string
