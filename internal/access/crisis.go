@@ -57,9 +57,12 @@ func staffOfTerritory(a Actor, r Resource) bool {
 	})
 }
 
-// cellMember: the account is a member of the crisis cell.
+// cellMember: the account is a member of the crisis cell, as a
+// professional: a parent's account added to the cell by mistake opens
+// neither the notes, nor the board, nor the report.
 func cellMember(a Actor, r Resource) bool {
-	return a.AccountID != "" && slices.Contains(r.MemberIDs, a.AccountID)
+	return a.AccountID != "" && slices.Contains(r.MemberIDs, a.AccountID) &&
+		slices.ContainsFunc(a.Memberships, func(m Membership) bool { return m.Role != RoleParent })
 }
 
 // reporterOfStructure: a director or educator of the structure filing.

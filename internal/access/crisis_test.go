@@ -20,6 +20,11 @@ var (
 	steering42    = []string{"steering of 42", "ARS steering of 42", "system"}
 	cellAndSteer  = []string{"steering of 42", "ARS steering of 42", "referent of 42", "director of B", "system"}
 	territoryCell = append(slices.Clone(territory42), "director of B", "system")
+	// A cell a parent's accounts were added to by mistake: they open nothing.
+	cellWithParents = []string{"par", "parASE"}
+	noteParents42   = access.Resource{Type: access.ResCrisisNote, ID: "cr", Departement: "42", MemberIDs: cellWithParents}
+	boardParents42  = access.Resource{Type: access.ResCrisisStatus, ID: "cr", Departement: "42", MemberIDs: cellWithParents}
+	crisisParents42 = access.Resource{Type: access.ResCrisis, ID: "cr", Departement: "42", MemberIDs: cellWithParents}
 )
 
 func init() {
@@ -39,6 +44,10 @@ func init() {
 		matrixRow{access.ActionCreate, statusOfA42, "A's status report", []string{"director of A", "educator of A", "educator (the self)", "system"}},
 		matrixRow{access.ActionView, statusOfA42, "A's status reports", append(slices.Clone(cellAndSteer), "director of A", "educator of A", "educator (the self)")},
 		matrixRow{access.ActionList, statusOfA42, "the status board of 42", cellAndSteer},
+		matrixRow{access.ActionView, noteParents42, "the notes of a cell with parents", steering42},
+		matrixRow{access.ActionList, boardParents42, "the board of a cell with parents", steering42},
+		matrixRow{access.ActionExport, crisisParents42, "the report of a cell with parents", steering42},
+		matrixRow{access.ActionView, crisisParents42, "a crisis whose cell has parents", append(slices.Clone(territory42), "system")},
 	)
 }
 

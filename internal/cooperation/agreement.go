@@ -45,6 +45,18 @@ type Input struct {
 	Places         []PlacesInput
 	// ModelID: the model document it was started from, if any.
 	ModelID string
+	// partyRows and placeRows are the rows of the parties and places as
+	// they were sent, empty ones included (set by Normalize), so that a
+	// check made later names the row the user typed.
+	partyRows, placeRows []int
+}
+
+// row is the row as sent of the i-th kept line.
+func row(rows []int, i int) int {
+	if i < len(rows) {
+		return rows[i]
+	}
+	return i
 }
 
 // Terms returns the dates of in.
@@ -100,14 +112,15 @@ func Normalize(in Input, today string) (Input, error) {
 	}
 	v.Check(in.NoticeGivenOn == "" || in.NoticeGivenOn <= today || v.Has("notice_given_on"), "notice_given_on", "Le préavis ne peut pas être donné à une date à venir.")
 
-	in.Parties = normalizeParties(&v, in.Parties)
+	in.Parties, in.partyRows = normalizeParties(&v, in.Parties)
 	in.Contacts = normalizeContacts(&v, in.Contacts)
-	in.Places = normalizePlaces(&v, in)
+	in.Places, in.placeRows = normalizePlaces(&v, in)
 	return in, v.ErrSaying("L'accord n'est pas enregistré : corrigez les champs signalés.")
 }
 
-func normalizeParties(v *apperr.Validation, ps []PartyInput) []PartyInput {
+func normalizeParties(v *apperr.Validation, ps []PartyInput) ([]PartyInput, []int) {
 	var out []PartyInput
+	var rows []int
 	seen := map[string]bool{}
 	for i, p := range ps {
 		p.OrganisationID, p.Role = strings.TrimSpace(p.OrganisationID), strings.TrimSpace(p.Role)
@@ -120,10 +133,11 @@ func normalizeParties(v *apperr.Validation, ps []PartyInput) []PartyInput {
 		v.Check(!seen[p.OrganisationID] || p.OrganisationID == "", f+"organisation_id", "Cette organisation est déjà partie à l'accord.")
 		seen[p.OrganisationID] = true
 		out = append(out, p)
+		rows = append(rows, i)
 	}
 	v.Check(len(out) > 0, "parties", "Indiquez au moins une partie.")
 	v.Check(len(out) <= maxParties, "parties", fmt.Sprintf("%d parties au plus.", maxParties))
-	return out
+	return out, rows
 }
 
 func normalizeContacts(v *apperr.Validation, cs []ContactInput) []ContactInput {
@@ -150,12 +164,13 @@ func normalizeContacts(v *apperr.Validation, cs []ContactInput) []ContactInput {
 // normalizePlaces checks the reserved places against the agreement's
 // parties and dates; that the offer is a party structure's is checked
 // with the database.
-func normalizePlaces(v *apperr.Validation, in Input) []PlacesInput {
+func normalizePlaces(v *apperr.Validation, in Input) ([]PlacesInput, []int) {
 	parties := map[string]bool{}
 	for _, p := range in.Parties {
 		parties[p.OrganisationID] = true
 	}
 	var out []PlacesInput
+	var rows []int
 	for i, p := range in.Places {
 		p.OfferID, p.BeneficiaryID, p.From, p.To = strings.TrimSpace(p.OfferID), strings.TrimSpace(p.BeneficiaryID), strings.TrimSpace(p.From), strings.TrimSpace(p.To)
 		if p.OfferID == "" && p.BeneficiaryID == "" && p.Places == 0 && p.From == "" && p.To == "" {
@@ -189,9 +204,10 @@ func normalizePlaces(v *apperr.Validation, in Input) []PlacesInput {
 			v.Add(f+"to", "Les places sont réservées pendant l'accord : pas après sa fin.")
 		}
 		out = append(out, p)
+		rows = append(rows, i)
 	}
 	v.Check(len(out) <= maxPlaces, "places", fmt.Sprintf("%d réservations au plus.", maxPlaces))
-	return out
+	return out, rows
 }
 
 // Termination is the early end of an agreement by a party.

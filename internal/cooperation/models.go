@@ -113,6 +113,9 @@ func (s *Service) UpdateModel(ctx context.Context, id string, in ModelInput) err
 		if err != nil {
 			return err
 		}
+		if !access.Can(access.ActorFrom(ctx), access.ActionView, m.resource()) {
+			return apperr.New(apperr.NotFound, "Modèle introuvable.")
+		}
 		if err := access.Check(ctx, access.ActionUpdate, m.resource()); err != nil {
 			return err
 		}

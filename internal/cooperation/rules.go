@@ -140,13 +140,24 @@ func CurrentEnd(t Terms, today string) string {
 }
 
 // Renews reports whether the period ending on CurrentEnd will be followed
-// by another one.
+// by another one: not when a termination takes effect by then.
 func Renews(t Terms, today string) bool {
 	end := CurrentEnd(t, today)
-	if end == "" || !t.Tacit || t.DurationMonths <= 0 {
+	if end == "" || !t.Tacit || t.DurationMonths <= 0 || terminatedBy(t, end) {
 		return false
 	}
 	return t.NoticeGivenOn == "" || t.NoticeGivenOn > NoticeDeadline(end, t.NoticeMonths)
+}
+
+// terminatedBy reports whether a termination takes effect on or before
+// the day after end: the period ending on end is the last one, ended by
+// the parties themselves.
+func terminatedBy(t Terms, end string) bool {
+	if t.TerminatedOn == "" {
+		return false
+	}
+	e, err := time.Parse(time.DateOnly, end)
+	return err == nil && t.TerminatedOn <= e.AddDate(0, 0, 1).Format(time.DateOnly)
 }
 
 // StatusOn returns the status of an agreement on day today: a draft until
@@ -171,6 +182,33 @@ func StatusOn(t Terms, today string) Status {
 // on the board: once signed, until it ends.
 func (s Status) Reserving() bool { return s == Signed || s == InForce }
 
+// Window is the days a line of places keeps on the board: From to To,
+// and further at each tacit renewal when Renews.
+type Window struct {
+	From, To string
+	Renews   bool
+}
+
+// ReservedWindow returns the window of a line of places under terms on
+// day today: its own dates, else the agreement's start and current end
+// (then renewed with the agreement).
+func ReservedWindow(from, to string, t Terms, today string) Window {
+	w := Window{From: from, To: to}
+	if w.From == "" {
+		w.From = t.StartsOn
+	}
+	if w.To == "" {
+		w.To, w.Renews = CurrentEnd(t, today), Renews(t, today)
+	}
+	return w
+}
+
+// Widens reports whether w keeps days that old did not: an earlier start,
+// a later end, or a renewal old did not have.
+func (w Window) Widens(old Window) bool {
+	return w.From < old.From || w.To > old.To || (w.Renews && !old.Renews)
+}
+
 // Reminder is a message the reminders job sends about an agreement.
 type Reminder string
 
@@ -194,6 +232,9 @@ func DueReminders(t Terms, today string) (end string, due []Reminder) {
 	days := func(d string, n int) string {
 		x, _ := time.Parse(time.DateOnly, d)
 		return x.AddDate(0, 0, n).Format(time.DateOnly)
+	}
+	if terminatedBy(t, end) {
+		return end, nil // the parties ended it: nothing to renew, nothing to announce
 	}
 	if st == Expired {
 		// Told once, in the month after the end, not years later.

@@ -100,6 +100,13 @@ func TestDueReminders(t *testing.T) {
 	tacit.Tacit, tacit.NoticeMonths = true, 3 // last day to give notice: 30 September
 	given := tacit
 	given.NoticeGivenOn = "2026-08-01"
+	terminating := tacit
+	terminating.TerminatedOn = "2026-12-20"
+	terminatingLater := tacit
+	terminatingLater.TerminatedOn = "2027-03-01"
+	if cooperation.Renews(terminating, "2026-09-15") || !cooperation.Renews(terminatingLater, "2026-09-15") {
+		t.Error("an agreement terminated by the end of its period renews, or one terminated later does not")
+	}
 	cases := []struct {
 		name    string
 		terms   cooperation.Terms
@@ -121,6 +128,10 @@ func TestDueReminders(t *testing.T) {
 		{"renewed: the next period's", tacit, "2027-10-02", "2027-12-31", []cooperation.Reminder{cooperation.RemindEnd90}},
 		{"draft", cooperation.Terms{StartsOn: "2026-01-01", EndsOn: "2026-12-31"}, "2026-12-15", "2026-12-31", nil},
 		{"no end", cooperation.Terms{SignedOn: "2026-01-01"}, "2026-12-15", "", nil},
+		{"end today", year, "2026-12-31", "2026-12-31", []cooperation.Reminder{cooperation.RemindEnd30}},
+		{"termination to come: no notice reminder", terminating, "2026-09-15", "2026-12-31", nil},
+		{"termination to come: no end reminder", terminating, "2026-12-15", "2026-12-31", nil},
+		{"termination after this period's end", terminatingLater, "2026-12-15", "2026-12-31", []cooperation.Reminder{cooperation.RemindEnd30}},
 	}
 	for _, c := range cases {
 		end, got := cooperation.DueReminders(c.terms, c.today)

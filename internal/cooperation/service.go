@@ -154,13 +154,13 @@ func (s *Service) Create(ctx context.Context, in Input) (string, error) {
 	}
 	id := db.NewID()
 	err = s.DB.Write(ctx, func(tx *db.Tx) error {
-		if err := s.checkReferences(ctx, tx, dep, in, nil); err != nil {
+		if err := s.checkReferences(ctx, tx, in, nil); err != nil {
 			return err
 		}
 		if in.ModelID != "" {
 			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM agreement_models WHERE id = $1`, in.ModelID).Scan(&n); err != nil || n == 0 {
-				in.ModelID = "" // a model removed meanwhile: the agreement stands without it
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM agreement_models WHERE id = $1 AND departement = $2`, in.ModelID, dep).Scan(&n); err != nil || n == 0 {
+				in.ModelID = "" // a model removed meanwhile, or of another territory: the agreement stands without it
 			}
 		}
 		var by any
@@ -200,6 +200,9 @@ func (s *Service) Update(ctx context.Context, id string, in Input) error {
 		if err != nil {
 			return err
 		}
+		if !access.Can(access.ActorFrom(ctx), access.ActionView, old.Resource()) {
+			return apperr.New(apperr.NotFound, "Accord introuvable.")
+		}
 		if err := access.Check(ctx, access.ActionUpdate, old.Resource()); err != nil {
 			return err
 		}
@@ -213,7 +216,7 @@ func (s *Service) Update(ctx context.Context, id string, in Input) error {
 			return &apperr.Error{Code: apperr.Invalid, Message: "L'accord n'est pas enregistré : corrigez les champs signalés.",
 				Fields: map[string]string{"parties": "Votre organisation doit rester partie à l'accord."}}
 		}
-		if err := s.checkReferences(ctx, tx, old.Departement, in, old.Places); err != nil {
+		if err := s.checkReferences(ctx, tx, in, old); err != nil {
 			return err
 		}
 		st, end := StatusOn(in.Terms(), today(tx)), CurrentEnd(in.Terms(), today(tx))
@@ -255,6 +258,9 @@ func (s *Service) Terminate(ctx context.Context, id string, t Termination) error
 		if err != nil {
 			return err
 		}
+		if !access.Can(access.ActorFrom(ctx), access.ActionView, ag.Resource()) {
+			return apperr.New(apperr.NotFound, "Accord introuvable.")
+		}
 		if err := access.Check(ctx, access.ActionUpdate, ag.Resource()); err != nil {
 			return err
 		}
@@ -294,20 +300,22 @@ func SearchText(parts ...string) string { return geo.Fold(strings.Join(parts, " 
 // checkReferences checks, in the database, that the parties are active
 // organisations that may sign (not the platform), that each offer is one
 // of a party structure, and that whoever changes a reservation may keep
-// that structure's places. old are the places before an edit: those left
-// as they were need no right.
-func (s *Service) checkReferences(ctx context.Context, tx *db.Tx, dep string, in Input, old []PlacesLine) error {
+// that structure's places (a right of the structure's own département).
+// old is the agreement before an edit (nil on creation): places left as
+// they were, over no more days, need no right.
+func (s *Service) checkReferences(ctx context.Context, tx *db.Tx, in Input, old *Agreement) error {
 	var v apperr.Validation
 	type orgRow struct {
-		kind     string
-		operator sql.NullString
+		kind, departement string
+		operator          sql.NullString
 	}
 	orgs := map[string]orgRow{}
 	for i, p := range in.Parties {
 		var o orgRow
-		err := tx.QueryRowContext(ctx, `SELECT kind, operator_id FROM organisations WHERE id = $1 AND active = TRUE`, p.OrganisationID).Scan(&o.kind, &o.operator)
+		err := tx.QueryRowContext(ctx, `SELECT kind, departement, operator_id FROM organisations WHERE id = $1 AND active = TRUE`,
+			p.OrganisationID).Scan(&o.kind, &o.departement, &o.operator)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && o.kind == string(access.OrgPlatform)) || !db.ValidID(p.OrganisationID) {
-			v.Add(fmt.Sprintf("parties/%d/organisation_id", i), "Organisation inconnue.")
+			v.Add(fmt.Sprintf("parties/%d/organisation_id", row(in.partyRows, i)), "Organisation inconnue.")
 			continue
 		}
 		if err != nil {
@@ -316,9 +324,17 @@ func (s *Service) checkReferences(ctx context.Context, tx *db.Tx, dep string, in
 		orgs[p.OrganisationID] = o
 	}
 	a := access.ActorFrom(ctx)
+	day := today(tx)
+	var oldPlaces []PlacesLine
+	var oldTerms Terms
+	terms := in.Terms()
+	if old != nil {
+		oldPlaces, oldTerms = old.Places, old.Terms
+		terms.TerminatedOn = old.TerminatedOn // an edit keeps the termination to come
+	}
 	refused := map[string]bool{} // structures already said
 	for i, p := range in.Places {
-		f := fmt.Sprintf("places/%d/", i)
+		f := fmt.Sprintf("places/%d/", row(in.placeRows, i))
 		var structure string
 		err := tx.QueryRowContext(ctx, `SELECT structure_id FROM offers WHERE id = $1 AND active = TRUE`, p.OfferID).Scan(&structure)
 		if errors.Is(err, sql.ErrNoRows) || !db.ValidID(p.OfferID) {
@@ -336,17 +352,22 @@ func (s *Service) checkReferences(ctx context.Context, tx *db.Tx, dep string, in
 		if p.BeneficiaryID == structure {
 			v.Add(f+"beneficiary_id", "Les places sont réservées pour une autre partie que la structure qui les offre.")
 		}
-		unchanged := slices.ContainsFunc(old, func(x PlacesLine) bool {
-			return x.OfferID == p.OfferID && x.BeneficiaryID == p.BeneficiaryID && x.Places == p.Places && x.PerMonth == p.PerMonth && x.From == p.From && x.To == p.To
+		// Unchanged: the same line, and the agreement's new dates keep its
+		// places no longer than before (a party may give notice, not
+		// extend another structure's places).
+		w := ReservedWindow(p.From, p.To, terms, day)
+		unchanged := slices.ContainsFunc(oldPlaces, func(x PlacesLine) bool {
+			return x.OfferID == p.OfferID && x.BeneficiaryID == p.BeneficiaryID && x.Places == p.Places && x.PerMonth == p.PerMonth &&
+				x.From == p.From && x.To == p.To && !w.Widens(ReservedWindow(x.From, x.To, oldTerms, day))
 		})
-		res := access.Resource{Type: access.ResAgreement, OrganisationIDs: []string{structure, o.operator.String}, Departement: dep}
+		res := access.Resource{Type: access.ResAgreement, OrganisationIDs: []string{structure, o.operator.String}, Departement: o.departement}
 		if !unchanged && !access.Can(a, access.ActionReserve, res) {
-			v.Add(f+"offer_id", "Seuls la direction de cette structure (ou de son organisme gestionnaire) et le pilotage du territoire réservent ses places.")
+			v.Add(f+"offer_id", "Seuls la direction de cette structure (ou de son organisme gestionnaire) et le pilotage de son territoire réservent ses places.")
 			refused[structure] = true
 		}
 	}
 	// Places removed are given back to the structure: the same right.
-	for _, x := range old {
+	for _, x := range oldPlaces {
 		kept := slices.ContainsFunc(in.Places, func(p PlacesInput) bool {
 			return x.OfferID == p.OfferID && x.BeneficiaryID == p.BeneficiaryID && x.Places == p.Places && x.PerMonth == p.PerMonth && x.From == p.From && x.To == p.To
 		})
@@ -354,11 +375,12 @@ func (s *Service) checkReferences(ctx context.Context, tx *db.Tx, dep string, in
 			continue
 		}
 		var operator sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT operator_id FROM organisations WHERE id = $1`, x.StructureID).Scan(&operator); err != nil {
+		var dep string
+		if err := tx.QueryRowContext(ctx, `SELECT operator_id, departement FROM organisations WHERE id = $1`, x.StructureID).Scan(&operator, &dep); err != nil {
 			return err
 		}
 		if !access.Can(a, access.ActionReserve, access.Resource{Type: access.ResAgreement, OrganisationIDs: []string{x.StructureID, operator.String}, Departement: dep}) {
-			v.Add("places", fmt.Sprintf("Seuls la direction de %s et le pilotage du territoire changent les places qu'elle réserve.", x.StructureName))
+			v.Add("places", fmt.Sprintf("Seuls la direction de %s et le pilotage de son territoire changent les places qu'elle réserve.", x.StructureName))
 		}
 	}
 	return v.ErrSaying("L'accord n'est pas enregistré : corrigez les champs signalés.")
@@ -396,6 +418,15 @@ func (s *Service) reserve(ctx context.Context, tx *db.Tx, id string, in Input, s
 	var rs []Reservation
 	if st.Reserving() {
 		end := CurrentEnd(in.Terms(), today(tx))
+		// A termination to come ends the places the day before it.
+		var terminatedOn string
+		if err := tx.QueryRowContext(ctx, `SELECT terminated_on FROM agreements WHERE id = $1`, id).Scan(&terminatedOn); err != nil {
+			return err
+		}
+		var last time.Time
+		if t, err := time.Parse(time.DateOnly, terminatedOn); err == nil {
+			last = t.AddDate(0, 0, -1)
+		}
 		for _, p := range in.Places {
 			from, to := p.From, p.To
 			if from == "" {
@@ -407,6 +438,12 @@ func (s *Service) reserve(ctx context.Context, tx *db.Tx, id string, in Input, s
 			f, err1 := time.Parse(time.DateOnly, from)
 			t, err2 := time.Parse(time.DateOnly, to)
 			if err1 != nil || err2 != nil {
+				continue
+			}
+			if !last.IsZero() && t.After(last) {
+				t = last
+			}
+			if t.Before(f) {
 				continue
 			}
 			var structure string

@@ -540,6 +540,7 @@ func (s *Service) BroadcastReminders(ctx context.Context) (int, error) {
 		rows, err := tx.QueryContext(ctx, `SELECT r.broadcast_id, r.structure_id, b.subject, b.sent_at,
 			(SELECT COALESCE(MAX(x.number), 0) FROM crisis_broadcast_reminders x WHERE x.broadcast_id = r.broadcast_id AND x.structure_id = r.structure_id)
 			FROM crisis_broadcast_recipients r JOIN crisis_broadcasts b ON b.id = r.broadcast_id JOIN crises c ON c.id = b.crisis_id
+			JOIN organisations o ON o.id = r.structure_id AND o.active = TRUE
 			WHERE r.acknowledged_at IS NULL AND c.ended_at IS NULL ORDER BY b.sent_at, r.structure_id`)
 		if err != nil {
 			return err
@@ -564,8 +565,12 @@ func (s *Service) BroadcastReminders(ctx context.Context) (int, error) {
 		err := s.DB.Write(ctx, func(tx *db.Tx) error {
 			number := RemindersDue(x.sent, tx.Now)
 			var waiting int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM crisis_broadcast_recipients
-				WHERE broadcast_id = $1 AND structure_id = $2 AND acknowledged_at IS NULL`, x.broadcast, x.structure).Scan(&waiting); err != nil || waiting == 0 {
+			// Checked again here: acknowledged, crisis ended or structure
+			// closed since the list was read.
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM crisis_broadcast_recipients r
+				JOIN crisis_broadcasts b ON b.id = r.broadcast_id JOIN crises c ON c.id = b.crisis_id AND c.ended_at IS NULL
+				JOIN organisations o ON o.id = r.structure_id AND o.active = TRUE
+				WHERE r.broadcast_id = $1 AND r.structure_id = $2 AND r.acknowledged_at IS NULL`, x.broadcast, x.structure).Scan(&waiting); err != nil || waiting == 0 {
 				return err
 			}
 			res, err := tx.ExecContext(ctx, `INSERT INTO crisis_broadcast_reminders (broadcast_id, structure_id, number, sent_at)

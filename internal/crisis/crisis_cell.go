@@ -89,15 +89,24 @@ func (s *Service) AddMember(ctx context.Context, crisisID string, in MemberInput
 		}
 		if in.Email != "" {
 			var name, org string
+			var professional int
 			err := tx.QueryRowContext(ctx, `SELECT a.id, a.display_name, COALESCE((SELECT o.name FROM memberships ms
-				JOIN organisations o ON o.id = ms.organisation_id WHERE ms.account_id = a.id ORDER BY o.name LIMIT 1), '')
-				FROM accounts a WHERE lower(a.email) = $1 AND a.active`, in.Email).Scan(&m.AccountID, &name, &org)
+				JOIN organisations o ON o.id = ms.organisation_id WHERE ms.account_id = a.id AND ms.role <> 'parent' ORDER BY o.name LIMIT 1), ''),
+				(SELECT count(*) FROM memberships ms WHERE ms.account_id = a.id AND ms.role <> 'parent')
+				FROM accounts a WHERE lower(a.email) = $1 AND a.active`, in.Email).Scan(&m.AccountID, &name, &org, &professional)
 			if errors.Is(err, sql.ErrNoRows) {
 				return &apperr.Error{Code: apperr.Invalid, Message: "Personne n'a été ajouté à la cellule.",
 					Fields: map[string]string{"email": "Aucun compte actif n'a cette adresse : nommez la personne sans compte."}}
 			}
 			if err != nil {
 				return err
+			}
+			// The cell reads notes and every structure's state: a
+			// parent's account (the policy would open it nothing) is
+			// refused rather than listed as a member who sees nothing.
+			if professional == 0 {
+				return &apperr.Error{Code: apperr.Invalid, Message: "Personne n'a été ajouté à la cellule.",
+					Fields: map[string]string{"email": "Ce compte est celui d'un parent : la cellule réunit des professionnels."}}
 			}
 			if m.Name == "" {
 				m.Name = name

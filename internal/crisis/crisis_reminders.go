@@ -15,7 +15,7 @@ const KindStatusReminders = "crisis.status_reminders"
 
 // StatusReminders reminds the directors and educators of each structure
 // late with its status report in an active crisis, once per cadence
-// period: the reminder is marked (crisis, structure, period) in the
+// period: the reminder is marked (crisis, structure, period start) in the
 // transaction that sends it, so the job may run often and on several
 // servers. It returns how many structures were reminded.
 func (s *Service) StatusReminders(ctx context.Context) (int, error) {
@@ -35,7 +35,11 @@ func (s *Service) StatusReminders(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			period := Period(c.StartedAt, tx.Now, c.Every())
+			// A period is keyed by its start, in hours since the crisis
+			// began, not by its number: numbers of a new cadence would
+			// meet those already reminded under the old one and silence
+			// the reminders.
+			period := Period(c.StartedAt, tx.Now, c.Every()) * c.ReportEvery
 			for _, l := range b.Lines {
 				if !l.Late {
 					continue

@@ -216,8 +216,8 @@ func normalizeStatus(in *StatusInput) error {
 	in.Needs = strings.TrimSpace(in.Needs)
 	v.Check(in.StructureID != "", "structure_id", "Choisissez la structure.")
 	v.Check(Label(States, string(in.State)) != "", "state", "Dites si la structure est ouverte, en activité réduite ou fermée.")
-	v.Check(in.StaffAbsent >= 0 && in.StaffAbsent <= maxCount, "staff_absent", "Un nombre de 0 ou plus est attendu.")
-	v.Check(in.ChildrenAffected >= 0 && in.ChildrenAffected <= maxCount, "children_affected", "Un nombre de 0 ou plus est attendu.")
+	v.Check(in.StaffAbsent >= 0 && in.StaffAbsent <= maxCount, "staff_absent", "Un nombre entre 0 et 100 000 est attendu.")
+	v.Check(in.ChildrenAffected >= 0 && in.ChildrenAffected <= maxCount, "children_affected", "Un nombre entre 0 et 100 000 est attendu.")
 	v.Check(utf8.RuneCountInString(in.Needs) <= maxText, "needs", "Le texte est trop long (4 000 caractères au plus).")
 	return v.ErrSaying("L'état n'est pas transmis : corrigez les champs signalés.")
 }

@@ -84,6 +84,8 @@ type PDF struct {
 	title   string
 	footer  string
 	written bool
+	// heading waits to be drawn with the start of what follows it.
+	heading string
 }
 
 // NewPDF starts a document. title is the document's metadata title and a
@@ -116,13 +118,26 @@ func (p *PDF) Subtitle(s string) {
 	p.block(styleSubtitle, oneLine(s), 4)
 }
 
-// Heading starts a section. It moves to the next page when fewer than
-// three lines of text would fit under it.
+// Heading starts a section. It is drawn with the block that follows it,
+// on the next page when the start of that block (three lines of text, a
+// table's header and first row) would not fit under it.
 func (p *PDF) Heading(s string) {
 	s = oneLine(s)
 	if s == "" {
 		return
 	}
+	p.flushHeading(3 * styleBody.line)
+	p.heading = s
+}
+
+// flushHeading draws the waiting heading, if any, with need millimetres
+// of what follows it on the same page.
+func (p *PDF) flushHeading(need float64) {
+	s := p.heading
+	if s == "" {
+		return
+	}
+	p.heading = ""
 	p.use(styleHeading)
 	lines := p.wrap(s, contentWidth)
 	before := 5.0
@@ -130,7 +145,7 @@ func (p *PDF) Heading(s string) {
 		before = 0
 	}
 	h := float64(len(lines))*styleHeading.line + 2.2
-	if p.f.GetY()+before+h+3*styleBody.line > pageBottom {
+	if p.f.GetY()+before+h+need > pageBottom {
 		p.newPage()
 		before = 0
 	}
@@ -224,11 +239,17 @@ func (p *PDF) Table(header []string, widths []float64, rows [][]string) {
 	if len(header) > 0 {
 		again.height = p.rowHeight(cols, header, headStyles, 1.6, headLook)
 		again.draw = func() { p.row(cols, header, headStyles, 1.6, headLook, repeat{}) }
-		// The header and the first row go together.
+		// The header and the first row go together (with the heading
+		// before them): the whole row when it fits on a page, as row
+		// then moves it whole, else its first lines.
 		first := 0.0
 		if len(rows) > 0 {
-			first = min(p.rowHeight(cols, rows[0], bodyStyles, 1.4, bodyLook), 3*styleCell.line+2*1.4)
+			first = p.rowHeight(cols, rows[0], bodyStyles, 1.4, bodyLook)
+			if first > pageBottom-marginTop-again.height {
+				first = 3*styleCell.line + 2*1.4
+			}
 		}
+		p.flushHeading(again.height + first)
 		if p.f.GetY()+again.height+first > pageBottom {
 			p.newPage()
 		}
@@ -280,6 +301,7 @@ func (p *PDF) Write(w io.Writer) error {
 		return errors.New("export: PDF already written")
 	}
 	p.written = true
+	p.flushHeading(0)
 	if err := p.f.Error(); err != nil {
 		return fmt.Errorf("export: PDF: %w", err)
 	}
@@ -362,6 +384,7 @@ func (p *PDF) row(cols []column, cells []string, styles []style, padY float64, l
 	if height == 0 {
 		return
 	}
+	p.flushHeading(3 * styleBody.line)
 	breakPage := func() {
 		p.newPage()
 		if again.draw != nil {
@@ -453,6 +476,7 @@ func (p *PDF) block(st style, s string, after float64) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
+	p.flushHeading(3 * styleBody.line)
 	p.use(st)
 	lines := p.wrap(s, contentWidth)
 	if p.f.GetY()+float64(min(len(lines), 2))*st.line > pageBottom {

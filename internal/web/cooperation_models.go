@@ -71,6 +71,10 @@ func modelValues(m *cooperation.Model) url.Values {
 }
 
 func (s *Server) coopModelNewForm(w http.ResponseWriter, r *http.Request) error {
+	a := access.ActorFrom(r.Context())
+	if !access.Can(a, access.ActionCreate, access.Resource{Type: access.ResAgreementModel, Departement: cooperation.Territory(a)}) {
+		return apperr.New(apperr.Forbidden, "Les modèles sont publiés par le pilotage du territoire.")
+	}
 	s.render(w, r, http.StatusOK, "coop_model_form", "Nouveau modèle", coopModelFormPage{Form: Form{Values: url.Values{"kind": {"convention"}}, Errors: map[string]string{}}})
 	return nil
 }

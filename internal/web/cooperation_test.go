@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"strings"
@@ -170,6 +171,36 @@ func TestCooperationPages(t *testing.T) {
 		}
 		if resp, _ = e.get(edu, "/cooperation/accords/nouveau"); resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("an educator opens the new agreement form: %d", resp.StatusCode)
+		}
+		if resp, _ = e.get(edu, "/cooperation/modeles/nouveau"); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("an educator opens the new model form: %d", resp.StatusCode)
+		}
+		if resp, _ = e.get(fam, "/cooperation/modeles/nouveau"); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("a parent opens the new model form: %d", resp.StatusCode)
+		}
+	})
+}
+
+// An article written with a 2 MB PDF attached is saved, not refused for
+// its size with what was typed lost; so is a second PDF added later.
+func TestCooperationArticleWithALargeAttachment(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		edu := e.login(coopEduDITEP)
+		big := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("0"), 2<<20)...)
+		resp, body := e.postMultipart(edu, "/cooperation/pratiques/nouvelle", url.Values{"title": {"Un accueil séquentiel"},
+			"summary": {"Trois jours ici, quatre là."}, "body": {"Comment nous faisons."}}, "attachments", "protocole.pdf", big)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("the article with a 2 MB PDF: %d %s", resp.StatusCode, between(body, "<main", "</main>"))
+		}
+		article := resp.Header.Get("Location")
+		resp, body = e.postMultipart(edu, article+"/modifier", url.Values{"title": {"Un accueil séquentiel, revu"},
+			"summary": {"Trois jours ici, quatre là."}, "body": {"Comment nous faisons."}}, "attachments", "annexe.pdf", big)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("the article edited with a 2 MB PDF: %d %s", resp.StatusCode, between(body, "<main", "</main>"))
+		}
+		if resp, body = e.get(edu, article); resp.StatusCode != http.StatusOK || !strings.Contains(body, "protocole.pdf") || !strings.Contains(body, "annexe.pdf") {
+			t.Fatalf("the article's page: %d", resp.StatusCode)
 		}
 	})
 }

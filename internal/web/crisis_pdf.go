@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -56,10 +57,10 @@ func crisisDocument(rep crisis.EndReport, reader access.Actor, now time.Time) *e
 	fields = append(fields, [2]string{"Points de situation", "toutes les " + strconv.Itoa(c.ReportEvery) + " h (dernier rythme fixé)"})
 	doc.Fields(fields)
 	doc.Heading("Situation")
-	doc.Paragraph(c.Description)
+	doc.Paragraph(frenchSpaces.Replace(c.Description))
 	if c.ClosingNote != "" {
 		doc.Heading("Note de clôture")
-		doc.Paragraph(c.ClosingNote)
+		doc.Paragraph(frenchSpaces.Replace(c.ClosingNote))
 	}
 
 	if len(rep.Members) > 0 {
@@ -74,7 +75,7 @@ func crisisDocument(rep crisis.EndReport, reader access.Actor, now time.Time) *e
 	doc.Heading("Chronologie")
 	var timeline [][]string
 	for _, e := range rep.Timeline() {
-		text := e.Text
+		text := frenchSpaces.Replace(e.Text)
 		if e.By != "" {
 			text += "\n— " + e.By
 		}
@@ -86,7 +87,7 @@ func crisisDocument(rep crisis.EndReport, reader access.Actor, now time.Time) *e
 	if ds := rep.Decisions(); len(ds) > 0 {
 		rows := make([][]string, len(ds))
 		for i, d := range ds {
-			rows[i] = []string{shortDateTime(d.At), d.Body, d.AuthorName}
+			rows[i] = []string{shortDateTime(d.At), frenchSpaces.Replace(d.Body), d.AuthorName}
 		}
 		doc.Table([]string{"Date", "Décision", "Par"}, []float64{2.4, 6, 2}, rows)
 	} else {
@@ -101,7 +102,7 @@ func crisisDocument(rep crisis.EndReport, reader access.Actor, now time.Time) *e
 			if b.Structures > 0 {
 				rate = fmt.Sprintf("%d %%", b.Percent())
 			}
-			rows[i] = []string{shortDateTime(b.SentAt), b.Subject, fmt.Sprintf("%d / %d", b.Acknowledged, b.Structures), rate}
+			rows[i] = []string{shortDateTime(b.SentAt), frenchSpaces.Replace(b.Subject), fmt.Sprintf("%d / %d", b.Acknowledged, b.Structures), rate}
 		}
 		doc.Table([]string{"Envoyée le", "Objet", "Accusés", "Taux"}, []float64{2.4, 5, 1.5, 1.2}, rows)
 	} else {
@@ -116,7 +117,7 @@ func crisisDocument(rep crisis.EndReport, reader access.Actor, now time.Time) *e
 		rows := make([][]string, len(st.Reports))
 		for i, x := range st.Reports {
 			rows[i] = []string{shortDateTime(x.At), crisis.Label(crisis.States, string(x.State)), strconv.Itoa(x.StaffAbsent),
-				strconv.Itoa(x.ChildrenAffected), x.Needs}
+				strconv.Itoa(x.ChildrenAffected), frenchSpaces.Replace(x.Needs)}
 		}
 		doc.Paragraph(st.StructureName)
 		doc.Table([]string{"Date", "État", "Personnel absent", "Enfants concernés", "Besoins"}, []float64{2.6, 2, 1.7, 1.7, 3.6}, rows)
@@ -131,6 +132,20 @@ func crisisDocument(rep crisis.EndReport, reader access.Actor, now time.Time) *e
 	}
 	doc.Note(printed + ". Les notes de la cellule peuvent nommer des structures et des personnes : ne diffusez ce rapport qu'aux acteurs qui ont à en connaître.")
 	return doc
+}
+
+// frenchSpaces binds, with a no-break space, the French high punctuation
+// to the word before it (« to the word after it) and a unit to its number,
+// so that no line of the report starts with « ; », « : » or the « h » of
+// « 18 h » when a cell wraps.
+var frenchSpaces = frenchSpacer{strings.NewReplacer(" ;", "\u00a0;", " :", "\u00a0:", " !", "\u00a0!", " ?", "\u00a0?", " »", "\u00a0»", "« ", "«\u00a0")}
+
+type frenchSpacer struct{ punctuation *strings.Replacer }
+
+var numberUnit = regexp.MustCompile(`(\d) (h|°C|%)([^\p{L}\d]|$)`)
+
+func (f frenchSpacer) Replace(s string) string {
+	return numberUnit.ReplaceAllString(f.punctuation.Replace(s), "$1\u00a0$2$3")
 }
 
 // shortDateTime is a date and time for the report's tables: 23/11/2026 16 h 39.

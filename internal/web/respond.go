@@ -135,6 +135,8 @@ func errorText(status int) (title, message string) {
 		return "Accès refusé", "Vous n'avez pas les droits nécessaires pour cette page."
 	case http.StatusMethodNotAllowed:
 		return "Action impossible", "Cette action n'est pas possible à cette adresse."
+	case http.StatusConflict:
+		return "Action impossible", "Cette action n'est plus possible dans l'état actuel."
 	case http.StatusTooManyRequests:
 		return "Trop de tentatives", "Trop de tentatives. Réessayez dans quelques minutes."
 	case http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity, http.StatusBadRequest:
