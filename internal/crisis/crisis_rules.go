@@ -184,6 +184,22 @@ type MemberInput struct {
 	Phone        string
 }
 
+// CallablePhone reports whether s can be dialled: 10 to 15 digits, written
+// with spaces, dots, dashes, a leading + or brackets ("+33 (0)4 …").
+func CallablePhone(s string) bool {
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune(" .-+()", r):
+		default:
+			return false
+		}
+	}
+	return digits >= 10 && digits <= 15
+}
+
 func normalizeMember(in *MemberInput) error {
 	var v apperr.Validation
 	for _, p := range []*string{&in.Email, &in.Name, &in.Organisation, &in.Function, &in.Phone} {
@@ -196,6 +212,7 @@ func normalizeMember(in *MemberInput) error {
 	} else {
 		v.Check(strings.Contains(in.Email, "@"), "email", "Adresse e-mail invalide.")
 	}
+	v.Check(in.Phone == "" || CallablePhone(in.Phone), "phone", "Un numéro de téléphone (10 chiffres, ou au format international).")
 	for f, s := range map[string]string{"email": in.Email, "name": in.Name, "organisation": in.Organisation, "function": in.Function, "phone": in.Phone} {
 		v.Check(utf8.RuneCountInString(s) <= maxShort, f, "Trop long (200 caractères au plus).")
 	}

@@ -78,3 +78,14 @@ func TestTimeline(t *testing.T) {
 		t.Fatal("decisions")
 	}
 }
+
+func TestCallablePhone(t *testing.T) {
+	for s, want := range map[string]bool{
+		"04 77 12 34 56": true, "04.77.12.34.56": true, "+33 (0)4 77 12 34 56": true, "0477123456": true,
+		"": false, "abc": false, "04 77 12 34": false, "15": false, "04 77 12 34 56 ext 2": false, "1234567890123456": false,
+	} {
+		if got := crisis.CallablePhone(s); got != want {
+			t.Errorf("CallablePhone(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -151,6 +151,8 @@ func TestCrisisFromActivationToReport(t *testing.T) {
 		wantCode(t, "no such account", err, apperr.Invalid, "email")
 		_, err = e.s.AddMember(pil, c.ID, crisis.MemberInput{Function: "Astreinte"})
 		wantCode(t, "nobody named", err, apperr.Invalid, "name", "organisation")
+		_, err = e.s.AddMember(pil, c.ID, crisis.MemberInput{Name: "Paul Girard", Organisation: "ARS", Phone: "abc"})
+		wantCode(t, "a phone nobody can call", err, apperr.Invalid, "phone")
 		ars := must(e.s.AddMember(pil, c.ID, crisis.MemberInput{Name: "Paul Girard", Organisation: "ARS — DD42", Function: "Inspecteur", Phone: "04 99 00 20 10"}))
 		if got := must(e.s.Members(edu, c.ID)); len(got) != 2 {
 			t.Fatalf("the cell as the territory reads it: %+v", got)

@@ -74,17 +74,7 @@ func normalizeShift(ctx context.Context, tx *db.Tx, teamID string, in *ShiftInpu
 	in.AccountID = strings.TrimSpace(in.AccountID)
 	v.Check(in.PersonName != "", "person_name", "Indiquez qui est d'astreinte.")
 	v.Check(utf8.RuneCountInString(in.PersonName) <= 100, "person_name", "100 caractères au plus.")
-	digits := 0
-	for _, r := range in.Phone {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case strings.ContainsRune(" .-+()", r):
-		default:
-			digits = -100
-		}
-	}
-	v.Check(digits >= 10 && digits <= 15, "phone", "Un numéro de téléphone à appeler (10 chiffres, ou au format international).")
+	v.Check(CallablePhone(in.Phone), "phone", "Un numéro de téléphone à appeler (10 chiffres, ou au format international).")
 	v.Check(utf8.RuneCountInString(in.Territory) <= 200, "territory", "200 caractères au plus.")
 	var ok bool
 	start, ok = ParseTime(in.StartsAt, Paris)
@@ -95,6 +85,7 @@ func normalizeShift(ctx context.Context, tx *db.Tx, teamID string, in *ShiftInpu
 		v.Check(end.After(start), "ends_at", "La fin doit venir après le début.")
 		v.Check(end.Sub(start) <= MaxShift, "ends_at", "Une astreinte dure 14 jours au plus.")
 		v.Check(end.After(tx.Now), "ends_at", "Cette astreinte est déjà finie.")
+		v.Check(start.Before(tx.Now.AddDate(2, 0, 0)), "starts_at", "Une astreinte se planifie au plus deux ans à l'avance.")
 	}
 	if in.AccountID != "" {
 		var n int

@@ -46,6 +46,8 @@ func TestOnCallRota(t *testing.T) {
 		wantCode(t, "an unreadable start", err, apperr.Invalid, "starts_at")
 		_, err = e.s.AddShift(thomas, sud, crisis.ShiftInput{PersonName: "X", Phone: "0499410711", StartsAt: at(1, 8), EndsAt: at(30, 8)})
 		wantCode(t, "a month on call", err, apperr.Invalid, "ends_at")
+		_, err = e.s.AddShift(thomas, sud, crisis.ShiftInput{PersonName: "X", Phone: "0499410711", StartsAt: at(800, 8), EndsAt: at(800, 20)})
+		wantCode(t, "a shift in more than two years", err, apperr.Invalid, "starts_at")
 		id := must(e.s.AddShift(thomas, sud, crisis.ShiftInput{PersonName: "Renfort : Inès Cartier", Phone: "+33 4 99 41 07 14",
 			StartsAt: at(0, 0), EndsAt: at(1, 0), Territory: "Gier"}))
 		_, err = e.s.AddShift(e.as("directeur"), sud, crisis.ShiftInput{PersonName: "X", Phone: "0499410711", StartsAt: at(1, 8), EndsAt: at(1, 20)})
