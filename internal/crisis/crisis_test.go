@@ -215,6 +215,16 @@ func TestCrisisFromActivationToReport(t *testing.T) {
 		if e.count(notes, "directeur@demo.passerelle.test") != 1 || e.count(notes, "educateur@demo.passerelle.test") != 0 {
 			t.Fatal("the MECS's director is reminded once, the DITEP (on time) not")
 		}
+		// The e-mail reaches a real SMTP server, with the link to the form.
+		mailed := false
+		for _, msg := range sendOutbox(t, d) {
+			if _, body := readMail(t, msg.Data); msg.To == "directeur@demo.passerelle.test" && strings.Contains(body, "/crises/"+c.ID+"/etat") {
+				mailed = true
+			}
+		}
+		if !mailed {
+			t.Fatal("no reminder e-mail to the MECS's director")
+		}
 		e.clock.Add(24 * time.Hour)
 		if n := must(e.s.StatusReminders(bg)); n != structures {
 			t.Fatalf("next period: %d reminded", n)
