@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"passerelle/internal/crisis"
+	"passerelle/internal/db"
 )
 
 // The API of continuity plans, broadcasts with acknowledgement and the
@@ -275,7 +276,7 @@ func (s *Server) apiShifts(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireActor(r); err != nil {
 		return err
 	}
-	team, list, err := s.Crisis.Rota(r.Context(), r.PathValue("id"), time.Now())
+	team, list, err := s.Crisis.Rota(r.Context(), r.PathValue("id"), db.Now(s.DB.Clock))
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"passerelle/internal/access"
 	"passerelle/internal/crisis"
+	"passerelle/internal/db"
 	"passerelle/internal/export"
 )
 
@@ -26,7 +27,7 @@ func (s *Server) crisisReportPDF(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) sendCrisisReport(w http.ResponseWriter, rep crisis.EndReport, reader access.Actor) error {
 	var buf bytes.Buffer
-	if err := crisisDocument(rep, reader, time.Now()).Write(&buf); err != nil {
+	if err := crisisDocument(rep, reader, db.Now(s.DB.Clock)).Write(&buf); err != nil {
 		return err
 	}
 	name := export.Filename("rapport de crise "+rep.Crisis.Departement, "pdf", rep.Crisis.StartedAt)

@@ -8,6 +8,7 @@ import (
 
 	"passerelle/internal/access"
 	"passerelle/internal/crisis"
+	"passerelle/internal/db"
 	"passerelle/internal/export"
 )
 
@@ -41,11 +42,11 @@ type oncallTeamPage struct {
 
 func (s *Server) oncallTeamShow(w http.ResponseWriter, r *http.Request, status int, form Form, feedURL string) error {
 	ctx := r.Context()
-	team, list, err := s.Crisis.Rota(ctx, r.PathValue("team"), time.Now())
+	team, list, err := s.Crisis.Rota(ctx, r.PathValue("team"), db.Now(s.DB.Clock))
 	if err != nil {
 		return err
 	}
-	p := oncallTeamPage{Team: team, Shifts: list, Now: time.Now(), Form: form, FeedURL: feedURL}
+	p := oncallTeamPage{Team: team, Shifts: list, Now: db.Now(s.DB.Clock), Form: form, FeedURL: feedURL}
 	if p.Form.Values == nil {
 		p.Form = Form{Values: url.Values{}, Errors: map[string]string{}}
 	}
@@ -116,5 +117,5 @@ func (s *Server) oncallFeed(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", export.ContentTypeICal)
 	w.Header().Set("Cache-Control", "no-store")
-	return export.WriteICal(w, name, time.Now(), events)
+	return export.WriteICal(w, name, db.Now(s.DB.Clock), events)
 }
