@@ -86,16 +86,16 @@ type reservedKey struct {
 func (AgreementPlaces) Reserve(ctx context.Context, tx *db.Tx, agreementID string, rs []cooperation.Reservation) error {
 	today := DayOf(tx.Now)
 	want := map[reservedKey]int{}
-	kinds := map[string]offerFacts{}
+	offers := map[string]offerFacts{}
 	var order []reservedKey
 	for _, r := range rs {
-		f, ok := kinds[r.OfferID]
+		f, ok := offers[r.OfferID]
 		if !ok {
 			var err error
 			if f, err = loadOffer(ctx, tx, r.OfferID); err != nil {
 				return err
 			}
-			kinds[r.OfferID] = f
+			offers[r.OfferID] = f
 		}
 		if f.StructureID != r.StructureID {
 			return apperr.New(apperr.Invalid, "Cette offre n'est pas celle de la structure qui réserve les places.")
@@ -166,20 +166,20 @@ func (AgreementPlaces) Reserve(ctx context.Context, tx *db.Tx, agreementID strin
 		if kept[k] {
 			continue
 		}
-		f := kinds[k.offer]
+		f := offers[k.offer]
+		kind := kindForModality(f.Modality)
 		id := db.NewID()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO availabilities (id, offer_id, structure_id, kind, places, taken,
 			starts_on, ends_on, weekdays, reserved_for, agreement_id, confirmed_at, confirmed_by, active, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, 0, $6, $7, 127, $8, $9, $10, $11, TRUE, $10, $10)`,
-			id, k.offer, f.StructureID, string(kindForModality(f.Modality)), want[k], string(k.from), string(k.to),
+			id, k.offer, f.StructureID, string(kind), want[k], string(k.from), string(k.to),
 			k.beneficiary, agreementID, tx.Now, "Convention"); err != nil {
 			return fmt.Errorf("reserved places: %w", err)
 		}
-		a, dep, err := loadAvail(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := record(ctx, tx, a, dep, "reserved", map[string]any{"agreement": agreementID, "places": a.Places,
+		// What record needs of the new declaration, without reading it back.
+		a := Availability{ID: id, OfferID: k.offer, StructureID: f.StructureID, Kind: kind, Places: want[k],
+			From: k.from, To: k.to, ReservedFor: k.beneficiary}
+		if err := record(ctx, tx, a, f.Departement, "reserved", map[string]any{"agreement": agreementID, "places": a.Places,
 			"from": a.From, "to": a.To, "reserved_for": k.beneficiary}); err != nil {
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"maps"
 	"net/http"
 	"slices"
 )
@@ -81,30 +80,8 @@ func mergeOpenAPI(files fs.FS) ([]byte, error) {
 	if doc["components"], err = json.Marshal(all.Components); err != nil {
 		return nil, err
 	}
-	// Keep the frame's keys first, as a reader expects them.
-	out := []byte("{")
-	order := []string{"openapi", "info", "servers", "security", "paths", "components"}
-	for _, k := range slices.Sorted(maps.Keys(doc)) {
-		if !slices.Contains(order, k) {
-			order = append(order, k)
-		}
-	}
-	first := true
-	for _, k := range order {
-		v, ok := doc[k]
-		if !ok {
-			continue
-		}
-		if !first {
-			out = append(out, ',')
-		}
-		first = false
-		key, _ := json.Marshal(k)
-		out = append(append(append(out, key...), ':'), v...)
-	}
-	out = append(out, '}')
-	var pretty []byte
-	if pretty, err = json.MarshalIndent(json.RawMessage(out), "", " "); err != nil {
+	pretty, err := json.MarshalIndent(doc, "", " ")
+	if err != nil {
 		return nil, err
 	}
 	return append(pretty, '\n'), nil
