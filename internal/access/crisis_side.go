@@ -3,6 +3,7 @@ package access
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"passerelle/internal/db"
 )
@@ -76,13 +77,10 @@ func BroadcastScope(a Actor, idColumn, depColumn string, args *db.Args) string {
 	case !a.Authenticated():
 		return "FALSE"
 	}
-	var orgs, deps []string
+	var orgs []string
 	for _, m := range a.Memberships {
 		if m.Role != RoleParent && !slices.Contains(orgs, m.OrganisationID) {
 			orgs = append(orgs, m.OrganisationID)
-		}
-		if m.Role == RoleSteering && m.Departement != "" && slices.Contains(territorialKinds, m.OrganisationKind) {
-			deps = append(deps, m.Departement)
 		}
 	}
 	var conds []string
@@ -90,17 +88,13 @@ func BroadcastScope(a Actor, idColumn, depColumn string, args *db.Args) string {
 		conds = append(conds, fmt.Sprintf("EXISTS (SELECT 1 FROM crisis_broadcast_recipients br WHERE br.broadcast_id = %s AND br.structure_id IN (%s))",
 			idColumn, db.List(args, orgs)))
 	}
-	if len(deps) > 0 {
+	if deps := SteeringDepartements(a); len(deps) > 0 {
 		conds = append(conds, fmt.Sprintf("%s IN (%s)", depColumn, db.List(args, deps)))
 	}
 	if len(conds) == 0 {
 		return "FALSE"
 	}
-	out := "(" + conds[0]
-	for _, c := range conds[1:] {
-		out += " OR " + c
-	}
-	return out + ")"
+	return "(" + strings.Join(conds, " OR ") + ")"
 }
 
 // SteeringDepartements returns the départements where the actor is

@@ -241,7 +241,7 @@ func (s *Service) Send(ctx context.Context, in BroadcastInput) (string, error) {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO crisis_broadcasts (id, crisis_id, departement, subject, body, selection,
 			document_name, document_type, document, sent_at, sent_by, sent_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			id, crisisID, in.Departement, in.Subject, in.Body, in.Selection.Words(), doc.name, doc.typ, doc.data, tx.Now,
-			sideNull(a.AccountID), sideActorName(a)); err != nil {
+			accountArg(a), actorName(a)); err != nil {
 			return fmt.Errorf("insert broadcast: %w", err)
 		}
 		link := "/crise/diffusions/" + id
@@ -489,7 +489,7 @@ func (s *Service) Acknowledge(ctx context.Context, id, structureID string) (alre
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE crisis_broadcast_recipients SET acknowledged_at = $1, acknowledged_by = $2, acknowledged_name = $3
-			WHERE broadcast_id = $4 AND structure_id = $5 AND acknowledged_at IS NULL`, tx.Now, sideNull(a.AccountID), sideActorName(a), id, structureID)
+			WHERE broadcast_id = $4 AND structure_id = $5 AND acknowledged_at IS NULL`, tx.Now, accountArg(a), actorName(a), id, structureID)
 		if err != nil {
 			return err
 		}

@@ -155,7 +155,7 @@ func (s *Service) SavePlan(ctx context.Context, structureID string, in PlanInput
 			emergency_contacts = excluded.emergency_contacts, reviewed_on = excluded.reviewed_on, updated_at = excluded.updated_at,
 			updated_by = excluded.updated_by, updated_name = excluded.updated_name`,
 			structureID, in.MinimumStaffing, in.Priorities, in.ChildrenProcedure, in.ChildrenAtRisk, in.EmergencyContacts,
-			today, tx.Now, sideNull(a.AccountID), sideActorName(a)); err != nil {
+			today, tx.Now, accountArg(a), actorName(a)); err != nil {
 			return fmt.Errorf("save plan: %w", err)
 		}
 		switch {
@@ -187,7 +187,7 @@ func (s *Service) MarkReviewed(ctx context.Context, structureID string) error {
 		a := access.ActorFrom(ctx)
 		today := parisDay(tx.Now)
 		res, err := tx.ExecContext(ctx, `UPDATE continuity_plans SET reviewed_on = $1, updated_at = $2, updated_by = $3, updated_name = $4
-			WHERE structure_id = $5`, today, tx.Now, sideNull(a.AccountID), sideActorName(a), structureID)
+			WHERE structure_id = $5`, today, tx.Now, accountArg(a), actorName(a), structureID)
 		if err != nil {
 			return err
 		}
@@ -419,19 +419,4 @@ func tellStructureStaff(ctx context.Context, tx *db.Tx, base *url.URL, structure
 		}
 	}
 	return nil
-}
-
-// sideActorName is how a person appears on a plan, a broadcast or a rota.
-func sideActorName(a access.Actor) string {
-	if a.Name != "" {
-		return a.Name
-	}
-	return a.Label()
-}
-
-func sideNull(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }

@@ -56,16 +56,15 @@ func (c Crisis) Active() bool { return c.EndedAt.IsZero() }
 // secret: every account of the territory sees the banner.
 func (s *Service) Current(ctx context.Context, departement string) (Crisis, bool, error) {
 	var c Crisis
-	var ended sql.NullTime
-	err := s.DB.QueryRow(ctx, `SELECT id, departement, kind, description, started_at, ended_at
-		FROM crises WHERE departement = $1 AND ended_at IS NULL`, []any{departement},
-		&c.ID, &c.Departement, &c.Kind, &c.Description, &c.StartedAt, &ended)
+	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
+		c, err = scanCrisis(tx.QueryRowContext(ctx, `SELECT `+crisisCols+` FROM crises c WHERE c.departement = $1 AND c.ended_at IS NULL`, departement))
+		return err
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Crisis{}, false, nil
 	}
 	if err != nil {
 		return Crisis{}, false, fmt.Errorf("crisis: current: %w", err)
 	}
-	c.EndedAt = ended.Time
 	return c, true, nil
 }

@@ -6,7 +6,6 @@ import (
 
 	"passerelle/internal/access"
 	"passerelle/internal/db"
-	"passerelle/internal/notify"
 )
 
 // KindStatusReminders is the job that reminds late structures to report
@@ -66,24 +65,12 @@ func (s *Service) StatusReminders(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// remind tells the directors and educators of a late structure.
+// remind tells the directors and educators of a late structure, at once:
+// a crisis does not wait for the day's summary.
 func (s *Service) remind(ctx context.Context, tx *db.Tx, c Crisis, l Line) error {
-	all, err := notify.Recipients(ctx, tx, `SELECT DISTINCT a.id, a.email FROM memberships m JOIN accounts a ON a.id = m.account_id AND a.active = TRUE
-		WHERE m.organisation_id = $1 AND m.role IN ('director', 'educator') ORDER BY a.id`, l.StructureID)
-	if err != nil {
-		return err
-	}
-	link := "/crises/" + c.ID + "/etat"
-	address := notify.Absolute(s.BaseURL, link)
 	title := "Crise en cours : l'état de " + l.StructureName + " est attendu"
 	body := fmt.Sprintf("La cellule de crise (%s) attend un point de situation toutes les %d h. Dites en une minute si la structure est ouverte, "+
 		"le personnel absent, les enfants concernés et vos besoins.", Label(Kinds, string(c.Kind)), c.ReportEvery)
-	for _, t := range all {
-		// Urgent: a crisis does not wait for the day's summary.
-		if err := notify.Tell(ctx, tx, notify.Notification{AccountID: t.AccountID, Kind: "crisis.status_reminder", Title: title, Body: body, Link: link},
-			notify.Mail{To: t.Email, Subject: "Passerelle — " + title, Text: body + "\n\nTransmettre l'état : " + address + "\n"}, true); err != nil {
-			return err
-		}
-	}
-	return nil
+	return tellStructureStaff(ctx, tx, s.BaseURL, l.StructureID, []access.Role{access.RoleDirector, access.RoleEducator},
+		"crisis.status_reminder", title, body, "/crises/"+c.ID+"/etat", true)
 }

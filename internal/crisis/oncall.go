@@ -181,7 +181,7 @@ func (s *Service) AddShift(ctx context.Context, teamID string, in ShiftInput) (s
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO oncall_shifts (id, team_id, person_name, phone, account_id, starts_at, ends_at, territory,
 			created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
-			id, teamID, in.PersonName, in.Phone, sideNull(in.AccountID), start, end, in.Territory, tx.Now); err != nil {
+			id, teamID, in.PersonName, in.Phone, nullable(in.AccountID), start, end, in.Territory, tx.Now); err != nil {
 			return fmt.Errorf("insert shift: %w", err)
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "oncall.shift_create", ResourceType: string(access.ResOnCallRota), ResourceID: id,
@@ -250,12 +250,7 @@ func (s *Service) OnCall(ctx context.Context, departement string) ([]TeamOnCall,
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		for i := range out {
-			if err := onCallOf(ctx, tx, &out[i]); err != nil {
-				return err
-			}
-		}
-		return nil
+		return onCallOf(ctx, tx, out)
 	})
 	a := access.ActorFrom(ctx)
 	for i := range out {
@@ -264,19 +259,34 @@ func (s *Service) OnCall(ctx context.Context, departement string) ([]TeamOnCall,
 	return out, err
 }
 
-// onCallOf fills who is on call for t now and next.
-func onCallOf(ctx context.Context, tx *db.Tx, t *TeamOnCall) error {
-	now, err := shifts(ctx, tx, `s.team_id = $1 AND s.starts_at <= $2 AND s.ends_at > $2`, []any{t.ID, tx.Now}, 20)
+// onCallOf fills who is on call now and next for each team, in two
+// statements whatever the number of teams.
+func onCallOf(ctx context.Context, tx *db.Tx, teams []TeamOnCall) error {
+	if len(teams) == 0 {
+		return nil
+	}
+	at := make(map[string]*TeamOnCall, len(teams))
+	ids := make([]string, len(teams))
+	for i := range teams {
+		at[teams[i].ID], ids[i] = &teams[i], teams[i].ID
+	}
+	var args db.Args
+	in := db.List(&args, ids)
+	now := args.Add(tx.Now)
+	current, err := shifts(ctx, tx, `s.team_id IN (`+in+`) AND s.starts_at <= `+now+` AND s.ends_at > `+now, args.Values(), 20*len(teams))
 	if err != nil {
 		return err
 	}
-	t.Now = now
-	next, err := shifts(ctx, tx, `s.team_id = $1 AND s.starts_at > $2`, []any{t.ID, tx.Now}, 1)
+	for _, x := range current {
+		at[x.TeamID].Now = append(at[x.TeamID].Now, x)
+	}
+	next, err := shifts(ctx, tx, `s.team_id IN (`+in+`) AND s.id = (SELECT x.id FROM oncall_shifts x
+		WHERE x.team_id = s.team_id AND x.starts_at > `+now+` ORDER BY x.starts_at, x.id LIMIT 1)`, args.Values(), len(teams))
 	if err != nil {
 		return err
 	}
-	if len(next) > 0 {
-		t.Next = &next[0]
+	for _, x := range next {
+		at[x.TeamID].Next = &x
 	}
 	return nil
 }
@@ -293,7 +303,10 @@ func (s *Service) TeamOnCallNow(ctx context.Context, teamID string) (TeamOnCall,
 		if err := access.Check(ctx, access.ActionView, t.resource()); err != nil {
 			return err
 		}
-		return onCallOf(ctx, tx, &t)
+		teams := []TeamOnCall{t}
+		err = onCallOf(ctx, tx, teams)
+		t = teams[0]
+		return err
 	})
 	return t, err
 }

@@ -146,3 +146,34 @@ func TestOnCallBoundaries(t *testing.T) {
 		}
 	})
 }
+
+// The territory's view reads every team's shifts at once: each team keeps
+// its own, now and next, and the directory's one-team view agrees.
+func TestOnCallTeamsKeepTheirShifts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		sud, nord := e.orgID("Équipe mobile ressource Loire Sud (fictif)"), e.orgID("Équipe mobile ressource Loire Nord (fictif)")
+		adm := e.as("admin")
+		now := time.Now().In(crisis.Paris)
+		at := func(hours int) string { return now.Add(time.Duration(hours) * time.Hour).Format("2006-01-02T15:04") }
+		must(e.s.AddShift(adm, nord, crisis.ShiftInput{PersonName: "Nord maintenant", Phone: "04 99 41 07 21", StartsAt: at(-1), EndsAt: at(2)}))
+		must(e.s.AddShift(adm, nord, crisis.ShiftInput{PersonName: "Nord ensuite", Phone: "04 99 41 07 22", StartsAt: at(3), EndsAt: at(9)}))
+		must(e.s.AddShift(adm, nord, crisis.ShiftInput{PersonName: "Nord plus tard", Phone: "04 99 41 07 23", StartsAt: at(10), EndsAt: at(20)}))
+
+		teams := must(e.s.OnCall(e.as("directeur"), "42"))
+		if len(teams) != 2 || teams[0].ID != nord || teams[1].ID != sud {
+			t.Fatalf("teams %+v", teams)
+		}
+		n, s := teams[0], teams[1]
+		if len(n.Now) != 1 || n.Now[0].PersonName != "Nord maintenant" || n.Next == nil || n.Next.PersonName != "Nord ensuite" {
+			t.Fatalf("northern team: now %+v, next %+v", n.Now, n.Next)
+		}
+		if len(s.Now) != 1 || s.Now[0].TeamID != sud || s.Next == nil || s.Next.TeamID != sud {
+			t.Fatalf("southern team: now %+v, next %+v", s.Now, s.Next)
+		}
+		one := must(e.s.TeamOnCallNow(e.as("pilotage"), nord))
+		if len(one.Now) != 1 || one.Now[0].ID != n.Now[0].ID || one.Next == nil || one.Next.ID != n.Next.ID {
+			t.Fatalf("one team: now %+v, next %+v", one.Now, one.Next)
+		}
+	})
+}
