@@ -26,16 +26,16 @@ const ActionEnd Action = "end"
 // crisisRules are the policy's rows for crisis mode (appended to rules).
 var crisisRules = []Rule{
 	{ResCrisis, ActionList, "every account; the list holds the crises of its départements", authenticated},
-	{ResCrisis, ActionView, "professionals of the département (parents aside), members of the cell", anyOf(staffOfTerritory, cellMember)},
+	{ResCrisis, ActionView, "professionals of the département (parents aside), members of the cell", anyOf(professionalOfTerritory, cellMember)},
 	{ResCrisis, ActionCreate, "steering of the département", steeringOfTerritory},
 	{ResCrisis, ActionUpdate, "steering of the département, members of the cell (the reporting cadence)", anyOf(steeringOfTerritory, cellMember)},
 	{ResCrisis, ActionEnd, "steering of the département", steeringOfTerritory},
 	{ResCrisis, ActionExport, "steering of the département, members of the cell (the end report)", anyOf(steeringOfTerritory, cellMember)},
 
-	{ResCrisisCell, ActionView, "professionals of the département, members of the cell", anyOf(staffOfTerritory, cellMember)},
+	{ResCrisisCell, ActionView, "professionals of the département, members of the cell", anyOf(professionalOfTerritory, cellMember)},
 	{ResCrisisCell, ActionUpdate, "steering of the département", steeringOfTerritory},
 
-	{ResCrisisDecision, ActionView, "professionals of the département, members of the cell", anyOf(staffOfTerritory, cellMember)},
+	{ResCrisisDecision, ActionView, "professionals of the département, members of the cell", anyOf(professionalOfTerritory, cellMember)},
 	{ResCrisisDecision, ActionCreate, "steering of the département, members of the cell", anyOf(steeringOfTerritory, cellMember)},
 	{ResCrisisNote, ActionView, "steering of the département, members of the cell", anyOf(steeringOfTerritory, cellMember)},
 	{ResCrisisNote, ActionCreate, "steering of the département, members of the cell", anyOf(steeringOfTerritory, cellMember)},
@@ -48,14 +48,6 @@ var crisisRules = []Rule{
 }
 
 func init() { rules = append(rules, crisisRules...) }
-
-// staffOfTerritory: a professional of an organisation of the record's
-// département, whatever its kind; a parent's membership is no such tie.
-func staffOfTerritory(a Actor, r Resource) bool {
-	return r.Departement != "" && slices.ContainsFunc(a.Memberships, func(m Membership) bool {
-		return m.Departement == r.Departement && m.Role != RoleParent
-	})
-}
 
 // cellMember: the account is a member of the crisis cell, as a
 // professional: a parent's account added to the cell by mistake opens

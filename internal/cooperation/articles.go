@@ -147,14 +147,25 @@ func compact(ids []string) []string {
 	return out
 }
 
-// writerOrg is the organisation an actor writes an article for: the one
-// asked if they may, else their steering authority, else a structure
-// where they are director or educator.
-func writerOrg(a access.Actor, asked string) (orgID, dep string) {
+// WriterOrgs are the memberships an actor may write articles for: their
+// steering authorities, and the structures where they are director or
+// educator. The pages offer these; CreateArticle takes one of them.
+func WriterOrgs(a access.Actor) []access.Membership {
+	var out []access.Membership
 	for _, m := range a.Memberships {
-		may := m.Role == access.RoleSteering && m.OrganisationKind != access.OrgStructure && m.OrganisationKind != access.OrgOperator ||
-			(m.Role == access.RoleDirector || m.Role == access.RoleEducator) && m.OrganisationKind == access.OrgStructure
-		if may && (asked == "" || asked == m.OrganisationID) {
+		if m.Role == access.RoleSteering && m.OrganisationKind != access.OrgStructure && m.OrganisationKind != access.OrgOperator ||
+			(m.Role == access.RoleDirector || m.Role == access.RoleEducator) && m.OrganisationKind == access.OrgStructure {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// writerOrg is the organisation an actor writes an article for: the one
+// asked if they may, else the first they may write for.
+func writerOrg(a access.Actor, asked string) (orgID, dep string) {
+	for _, m := range WriterOrgs(a) {
+		if asked == "" || asked == m.OrganisationID {
 			return m.OrganisationID, m.Departement
 		}
 	}
@@ -482,24 +493,40 @@ func (s *Service) Articles(ctx context.Context, f ArticleFilter) ([]ArticleItem,
 		if err != nil {
 			return err
 		}
+		byID := map[string]int{}
 		for rows.Next() {
 			var it ArticleItem
 			if err := rows.Scan(&it.ID, &it.Title, &it.Summary, &it.Status, &it.AuthorName, &it.OrganisationName, &it.UpdatedAt); err != nil {
 				rows.Close()
 				return err
 			}
+			byID[it.ID] = len(out)
 			out = append(out, it)
 		}
 		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := rows.Err(); err != nil || len(out) == 0 {
 			return err
 		}
-		for i := range out {
-			if out[i].Tags, err = strings1(ctx, tx, `SELECT tag FROM article_tags WHERE article_id = $1 ORDER BY tag`, out[i].ID); err != nil {
+		// The tags of all the articles in one query.
+		ids := make([]string, len(out))
+		for i, it := range out {
+			ids[i] = it.ID
+		}
+		var ta db.Args
+		trows, err := tx.QueryContext(ctx, `SELECT article_id, tag FROM article_tags WHERE article_id IN (`+db.List(&ta, ids)+`)
+			ORDER BY article_id, tag`, ta.Values()...)
+		if err != nil {
+			return err
+		}
+		defer trows.Close()
+		for trows.Next() {
+			var id, tag string
+			if err := trows.Scan(&id, &tag); err != nil {
 				return err
 			}
+			out[byID[id]].Tags = append(out[byID[id]].Tags, tag)
 		}
-		return nil
+		return trows.Err()
 	})
 	return out, err
 }

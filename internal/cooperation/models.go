@@ -128,14 +128,21 @@ func (s *Service) UpdateModel(ctx context.Context, id string, in ModelInput) err
 	})
 }
 
+const modelColumns = `m.id, m.departement, m.title, m.kind, m.description, m.children, m.support, m.duration_months, m.tacit_renewal,
+	m.notice_months, m.created_by_name, m.updated_at`
+
+func scanModel(row interface{ Scan(...any) error }) (*Model, error) {
+	m := &Model{}
+	err := row.Scan(&m.ID, &m.Departement, &m.Title, &m.Kind, &m.Description, &m.Children, &m.Support, &m.DurationMonths, &m.Tacit,
+		&m.NoticeMonths, &m.CreatedByName, &m.UpdatedAt)
+	return m, err
+}
+
 func (s *Service) loadModel(ctx context.Context, tx *db.Tx, id string) (*Model, error) {
 	if !db.ValidID(id) {
 		return nil, apperr.New(apperr.NotFound, "Modèle introuvable.")
 	}
-	m := &Model{ID: id}
-	err := tx.QueryRowContext(ctx, `SELECT departement, title, kind, description, children, support, duration_months, tacit_renewal,
-		notice_months, created_by_name, updated_at FROM agreement_models WHERE id = $1`, id).Scan(&m.Departement, &m.Title, &m.Kind,
-		&m.Description, &m.Children, &m.Support, &m.DurationMonths, &m.Tacit, &m.NoticeMonths, &m.CreatedByName, &m.UpdatedAt)
+	m, err := scanModel(tx.QueryRowContext(ctx, `SELECT `+modelColumns+` FROM agreement_models m WHERE m.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "Modèle introuvable.")
 	}
@@ -174,30 +181,51 @@ func (s *Service) Models(ctx context.Context) ([]Model, error) {
 	}
 	var out []Model
 	err := s.DB.Read(ctx, func(tx *db.Tx) error {
+		a := access.ActorFrom(ctx)
 		var args db.Args
-		rows, err := tx.QueryContext(ctx, `SELECT m.id FROM agreement_models m WHERE `+access.ModelScope(access.ActorFrom(ctx), "m.departement", &args)+
+		rows, err := tx.QueryContext(ctx, `SELECT `+modelColumns+` FROM agreement_models m WHERE `+access.ModelScope(a, "m.departement", &args)+
 			` ORDER BY m.title LIMIT 500`, args.Values()...)
 		if err != nil {
 			return err
 		}
-		var ids []string
+		byID := map[string]int{}
 		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
+			m, err := scanModel(rows)
+			if err != nil {
 				rows.Close()
 				return err
 			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		for _, id := range ids {
-			m, err := s.loadModel(ctx, tx, id)
-			if err != nil {
-				return err
-			}
+			m.CanEdit = access.Can(a, access.ActionUpdate, m.resource())
+			byID[m.ID] = len(out)
 			out = append(out, *m)
 		}
-		return rows.Err()
+		rows.Close()
+		if err := rows.Err(); err != nil || len(out) == 0 {
+			return err
+		}
+		// The documents of all the models in one query: a model has one.
+		ids := make([]string, len(out))
+		for i, m := range out {
+			ids[i] = m.ID
+		}
+		var fa db.Args
+		frows, err := tx.QueryContext(ctx, `SELECT owner_id, id, name, content_type, size, created_at FROM cooperation_files
+			WHERE owner_type = `+fa.Add(ownerModel)+` AND owner_id IN (`+db.List(&fa, ids)+`) ORDER BY created_at, id`, fa.Values()...)
+		if err != nil {
+			return err
+		}
+		defer frows.Close()
+		for frows.Next() {
+			var owner string
+			var f FileInfo
+			if err := frows.Scan(&owner, &f.ID, &f.Name, &f.Type, &f.Size, &f.At); err != nil {
+				return err
+			}
+			if m := &out[byID[owner]]; m.Document == nil {
+				m.Document = &f
+			}
+		}
+		return frows.Err()
 	})
 	return out, err
 }

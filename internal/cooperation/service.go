@@ -122,10 +122,8 @@ func nullable(s string) any {
 // territoryFor is the département an agreement is registered in: the
 // steering's, else that of the party the actor directs, else the actor's.
 func territoryFor(a access.Actor, parties []string) string {
-	for _, m := range a.Memberships {
-		if m.Role == access.RoleSteering && m.Departement != "" && m.OrganisationKind != access.OrgStructure && m.OrganisationKind != access.OrgOperator {
-			return m.Departement
-		}
+	if dep := steeringTerritory(a); dep != "" {
+		return dep
 	}
 	for _, m := range a.Memberships {
 		if m.Role == access.RoleDirector && slices.Contains(parties, m.OrganisationID) && m.Departement != "" {

@@ -222,12 +222,8 @@ func (s *Server) apiAgreements(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := []agreementItemJSON{}
 	for _, it := range items {
-		parties := it.Parties
-		if parties == nil {
-			parties = []string{}
-		}
 		out = append(out, agreementItemJSON{it.ID, it.Kind, it.KindLabel(), it.Title, it.Departement, string(it.Status), it.StatusLabel(),
-			it.StartsOn, it.CurrentEnd, parties, it.Places})
+			it.StartsOn, it.CurrentEnd, emptyIfNil(it.Parties), it.Places})
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"items": out})
 }
@@ -508,18 +504,11 @@ type articleJSON struct {
 	CanPublish       bool           `json:"can_publish"`
 }
 
-func coopOrEmpty(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 func toArticleJSON(a *cooperation.Article) articleJSON {
 	j := articleJSON{ID: a.ID, Departement: a.Departement, OrganisationID: a.OrganisationID, OrganisationName: a.OrganisationName,
 		AuthorName: a.AuthorName, Title: a.Title, Summary: a.Summary, Body: a.Body, Status: a.Status, StatusLabel: a.StatusLabel(),
 		ReviewedByName: a.ReviewedByName, ReviewedAt: requestUTC(a.ReviewedAt), PublishedAt: requestUTC(a.PublishedAt),
-		CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC(), Tags: coopOrEmpty(a.Tags), StructureTypes: coopOrEmpty(a.StructureTypes),
+		CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC(), Tags: emptyIfNil(a.Tags), StructureTypes: emptyIfNil(a.StructureTypes),
 		Agreements: []coopLinkJSON{}, Structures: []coopLinkJSON{}, Attachments: []coopFileJSON{}, CanEdit: a.CanEdit, CanReview: a.CanReview,
 		CanPublish: a.CanPublish}
 	for _, x := range a.Agreements {
@@ -558,7 +547,7 @@ func (s *Server) apiArticles(w http.ResponseWriter, r *http.Request) error {
 	out := []itemJSON{}
 	for _, it := range items {
 		out = append(out, itemJSON{it.ID, it.Title, it.Summary, it.Status, it.StatusLabel(), it.AuthorName, it.OrganisationName,
-			coopOrEmpty(it.Tags), it.UpdatedAt.UTC()})
+			emptyIfNil(it.Tags), it.UpdatedAt.UTC()})
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"items": out})
 }

@@ -27,10 +27,9 @@ func (s *Server) knowledgeRoutes() {
 	m.HandleFunc("GET /cooperation/pratiques/{id}/pieces/{fid}", s.page(s.knowledgeFile))
 }
 
-// canWriteArticles: the steering, and the directors and educators of structures.
-func canWriteArticles(a access.Actor) bool {
-	return a.Has(access.RoleSteering) || a.Has(access.RoleDirector) || a.Has(access.RoleEducator)
-}
+// canWriteArticles: the service's own rule (steering authorities, directors
+// and educators of structures), so that nobody fills a form it refuses.
+func canWriteArticles(a access.Actor) bool { return len(cooperation.WriterOrgs(a)) > 0 }
 
 // knowledgeListPage is the knowledge base with its search.
 type knowledgeListPage struct {
@@ -77,7 +76,8 @@ type knowledgeFormPage struct {
 
 func (s *Server) knowledgeFormShow(w http.ResponseWriter, r *http.Request, status int, p knowledgeFormPage) error {
 	a := access.ActorFrom(r.Context())
-	if !canWriteArticles(a) {
+	p.Orgs = cooperation.WriterOrgs(a)
+	if p.ID == "" && len(p.Orgs) == 0 { // an edit is allowed by the article's own rule (knowledgeEditForm, the service)
 		return apperr.New(apperr.Forbidden, "Les articles sont écrits par le pilotage et par les équipes des structures.")
 	}
 	dep := cooperation.Territory(a)
@@ -87,11 +87,6 @@ func (s *Server) knowledgeFormShow(w http.ResponseWriter, r *http.Request, statu
 	}
 	if p.Structures, err = s.Cooperation.StructureChoices(r.Context(), dep); err != nil {
 		return err
-	}
-	for _, m := range a.Memberships {
-		if m.Role == access.RoleSteering || ((m.Role == access.RoleDirector || m.Role == access.RoleEducator) && m.OrganisationKind == access.OrgStructure) {
-			p.Orgs = append(p.Orgs, m)
-		}
 	}
 	title := "Nouvel article"
 	if p.ID != "" {

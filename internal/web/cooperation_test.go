@@ -204,3 +204,29 @@ func TestCooperationArticleWithALargeAttachment(t *testing.T) {
 		}
 	})
 }
+
+// The models' list: the steering finds, on each model, the links to edit
+// it and the form to replace its PDF; an educator reads and downloads
+// it, without them. The knowledge base shows each article's tags.
+func TestCooperationModelsAndKnowledgeLists(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		pil := e.login(steering)
+		resp, body := e.get(pil, "/cooperation/modeles")
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "/modifier") || !strings.Contains(body, "Remplacer le PDF") ||
+			!strings.Contains(body, "Télécharger le modèle (PDF") {
+			t.Fatalf("the steering's models: %d %s", resp.StatusCode, between(body, "<main", "</main>"))
+		}
+		edu := e.login(coopEduMECS)
+		resp, body = e.get(edu, "/cooperation/modeles")
+		if resp.StatusCode != http.StatusOK || strings.Contains(body, "/modifier") || strings.Contains(body, "Remplacer le PDF") ||
+			!strings.Contains(body, "Télécharger le modèle (PDF") {
+			t.Fatalf("an educator's models: %d %s", resp.StatusCode, between(body, "<main", "</main>"))
+		}
+		resp, body = e.get(edu, "/cooperation/pratiques")
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `href="/cooperation/pratiques?mot=double%20vuln%c3%a9rabilit%c3%a9"`) ||
+			!strings.Contains(body, ">famille</a>") {
+			t.Fatalf("the knowledge base's tags: %d %s", resp.StatusCode, between(body, "<main", "</main>"))
+		}
+	})
+}
