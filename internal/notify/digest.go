@@ -50,55 +50,62 @@ var paris = func() *time.Location {
 
 // Digest sends the day's summary to each account that chose it and has
 // not had today's, listing the notifications since its last summary (the
-// last day at most for the first); base makes the link absolute. Each
-// account is marked in the transaction that queues its e-mail, so the job
-// may run hourly and on several servers. It returns how many were queued.
+// last day at most for the first); base makes the link absolute. The
+// accounts are read first; each is marked in its own transaction, the one
+// that queues its e-mail, so the job may run hourly and on several
+// servers without holding the database for all of them. It returns how
+// many were queued.
 func Digest(ctx context.Context, d *db.DB, base *url.URL) (int, error) {
-	sent := 0
-	err := d.Write(ctx, func(tx *db.Tx) error {
+	type account struct {
+		id, email string
+		last      sql.NullTime
+	}
+	var all []account
+	var since time.Time
+	err := d.Read(ctx, func(tx *db.Tx) error {
 		local := tx.Now.In(paris)
 		if local.Hour() < DigestHour {
 			return nil
 		}
-		since := time.Date(local.Year(), local.Month(), local.Day(), DigestHour, 0, 0, 0, paris)
+		since = time.Date(local.Year(), local.Month(), local.Day(), DigestHour, 0, 0, 0, paris)
 		rows, err := tx.QueryContext(ctx, `SELECT id, email, digest_sent_at FROM accounts
 			WHERE mail_digest = TRUE AND active = TRUE AND (digest_sent_at IS NULL OR digest_sent_at < $1)`, since)
 		if err != nil {
 			return err
 		}
-		type account struct {
-			id, email string
-			last      sql.NullTime
-		}
-		var all []account
+		defer rows.Close()
 		for rows.Next() {
 			var a account
 			if err := rows.Scan(&a.id, &a.email, &a.last); err != nil {
-				rows.Close()
 				return err
 			}
 			all = append(all, a)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
+		return rows.Err()
+	})
+	sent := 0
+	for _, a := range all {
+		if err != nil {
+			break
 		}
-		for _, a := range all {
-			from := tx.Now.Add(-24 * time.Hour)
-			if a.last.Valid && a.last.Time.After(from) {
-				from = a.last.Time
-			}
-			titles, n, err := digestTitles(ctx, tx, a.id, from)
-			if err != nil {
-				return err
-			}
+		queued := false
+		err = d.Write(ctx, func(tx *db.Tx) error {
+			queued = false
 			res, err := tx.ExecContext(ctx, `UPDATE accounts SET digest_sent_at = $1 WHERE id = $2
 				AND (digest_sent_at IS NULL OR digest_sent_at < $3)`, tx.Now, a.id, since)
 			if err != nil {
 				return err
 			}
-			if k, _ := res.RowsAffected(); k == 0 || n == 0 {
-				continue
+			if k, _ := res.RowsAffected(); k == 0 {
+				return nil // another server sent it
+			}
+			from := tx.Now.Add(-24 * time.Hour)
+			if a.last.Valid && a.last.Time.After(from) {
+				from = a.last.Time
+			}
+			titles, n, err := digestTitles(ctx, tx, a.id, from)
+			if err != nil || n == 0 {
+				return err
 			}
 			link := Absolute(base, "/notifications")
 			text := fmt.Sprintf("Votre résumé du jour : %d notification(s) dans Passerelle.\n\n- %s\n", n, strings.Join(titles, "\n- "))
@@ -109,31 +116,31 @@ func Digest(ctx context.Context, d *db.DB, base *url.URL) (int, error) {
 			if err := EnqueueMail(ctx, tx, Mail{To: a.email, Subject: fmt.Sprintf("Passerelle — résumé du jour (%d)", n), Text: text}); err != nil {
 				return err
 			}
+			queued = true
+			return nil
+		})
+		if err == nil && queued {
 			sent++
 		}
-		return nil
-	})
+	}
 	return sent, err
 }
 
 // digestTitles returns the titles of the account's notifications since
-// from (the latest first, digestMax at most) and how many there are.
+// from (the latest first, digestMax at most) and how many there are, in
+// one query.
 func digestTitles(ctx context.Context, tx *db.Tx, accountID string, from time.Time) ([]string, int, error) {
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE account_id = $1 AND created_at > $2`,
-		accountID, from).Scan(&n); err != nil || n == 0 {
-		return nil, n, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT title FROM notifications WHERE account_id = $1 AND created_at > $2
+	rows, err := tx.QueryContext(ctx, `SELECT title, count(*) OVER () FROM notifications WHERE account_id = $1 AND created_at > $2
 		ORDER BY created_at DESC LIMIT $3`, accountID, from, digestMax)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer rows.Close()
 	var titles []string
+	n := 0
 	for rows.Next() {
 		var t string
-		if err := rows.Scan(&t); err != nil {
+		if err := rows.Scan(&t, &n); err != nil {
 			return nil, 0, err
 		}
 		titles = append(titles, t)

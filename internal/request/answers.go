@@ -17,17 +17,8 @@ import (
 
 // TimingFor returns the territory's timing for kind k, or the default.
 func TimingFor(ctx context.Context, tx *db.Tx, dep string, k Kind) (Timing, error) {
-	var d, r, dir, st int
-	err := tx.QueryRowContext(ctx, `SELECT deadline_hours, remind_before_hours, director_after_hours, steering_after_hours
-		FROM request_settings WHERE departement = $1 AND kind = $2`, dep, string(k)).Scan(&d, &r, &dir, &st)
-	if errors.Is(err, sql.ErrNoRows) {
-		return DefaultTiming(k), nil
-	}
-	if err != nil {
-		return Timing{}, err
-	}
-	h := func(n int) time.Duration { return time.Duration(n) * time.Hour }
-	return Timing{Deadline: h(d), RemindBefore: h(r), DirectorAfter: h(dir), SteeringAfter: h(st)}, nil
+	own, err := ownTimings(ctx, tx, dep)
+	return own.of(dep, k), err
 }
 
 // tellStructure notifies the people who answer for a structure (its
@@ -436,17 +427,14 @@ func (s *Service) Timing(ctx context.Context) (int, error) {
 			return err
 		}
 		// Only the rows with a step to take get a write transaction: the
-		// job runs every quarter of an hour over every open request.
-		timings := map[[2]string]Timing{}
+		// job runs every quarter of an hour over every open request. The
+		// territories' timings are read once, all of them (a small table).
+		own, err := ownTimings(ctx, tx, "")
+		if err != nil {
+			return err
+		}
 		for _, x := range open {
-			k := [2]string{x.dep, x.kind}
-			t, ok := timings[k]
-			if !ok {
-				if t, err = TimingFor(ctx, tx, x.dep, Kind(x.kind)); err != nil {
-					return err
-				}
-				timings[k] = t
-			}
+			t := own.of(x.dep, Kind(x.kind))
 			if !tx.Now.Before(ExpiresAt(x.sent, x.from, paris)) || x.status.Awaiting() && DueStep(x.sent, tx.Now, t) > x.step {
 				due = append(due, x)
 			}

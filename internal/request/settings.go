@@ -69,36 +69,62 @@ func (s *Service) Settings(ctx context.Context, dep string) ([]TimingSetting, er
 	if err := access.Check(ctx, access.ActionView, settingsResource(dep)); err != nil {
 		return nil, err
 	}
-	own := map[Kind]Timing{}
-	err := s.DB.Read(ctx, func(tx *db.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT kind, deadline_hours, remind_before_hours, director_after_hours, steering_after_hours
-			FROM request_settings WHERE departement = $1`, dep)
-		if err != nil {
-			return fmt.Errorf("request settings: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k string
-			var d, r, dir, st int
-			if err := rows.Scan(&k, &d, &r, &dir, &st); err != nil {
-				return err
-			}
-			own[Kind(k)] = Timing{Deadline: hours(d), RemindBefore: hours(r), DirectorAfter: hours(dir), SteeringAfter: hours(st)}
-		}
-		return rows.Err()
+	var own timings
+	err := s.DB.Read(ctx, func(tx *db.Tx) (err error) {
+		own, err = ownTimings(ctx, tx, dep)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]TimingSetting, 0, len(Kinds))
 	for _, info := range Kinds {
-		t, ok := own[info.Kind]
-		if !ok {
-			t = DefaultTiming(info.Kind)
-		}
-		out = append(out, TimingSetting{Kind: info.Kind, Label: info.Label, Timing: t, Default: !ok})
+		_, set := own[timingKey{dep, info.Kind}]
+		out = append(out, TimingSetting{Kind: info.Kind, Label: info.Label, Timing: own.of(dep, info.Kind), Default: !set})
 	}
 	return out, nil
+}
+
+type timingKey struct {
+	dep  string
+	kind Kind
+}
+
+// timings are the timings territories set, by département and kind.
+type timings map[timingKey]Timing
+
+// of returns the timing of kind k in département dep, or the default.
+func (own timings) of(dep string, k Kind) Timing {
+	if t, ok := own[timingKey{dep, k}]; ok {
+		return t
+	}
+	return DefaultTiming(k)
+}
+
+// ownTimings reads the timings the territories set: those of département
+// dep, or all of them when dep is empty.
+func ownTimings(ctx context.Context, tx *db.Tx, dep string) (timings, error) {
+	q, args := `SELECT departement, kind, deadline_hours, remind_before_hours, director_after_hours, steering_after_hours
+		FROM request_settings`, []any{}
+	if dep != "" {
+		q, args = q+` WHERE departement = $1`, append(args, dep)
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("request settings: %w", err)
+	}
+	defer rows.Close()
+	own := timings{}
+	for rows.Next() {
+		var d, k string
+		var deadline, remind, director, steering int
+		if err := rows.Scan(&d, &k, &deadline, &remind, &director, &steering); err != nil {
+			return nil, err
+		}
+		own[timingKey{d, Kind(k)}] = Timing{Deadline: hours(deadline), RemindBefore: hours(remind),
+			DirectorAfter: hours(director), SteeringAfter: hours(steering)}
+	}
+	return own, rows.Err()
 }
 
 func hours(n int) time.Duration { return time.Duration(n) * time.Hour }

@@ -41,11 +41,6 @@ func toRequestPriorityJSON(p request.Priority) requestPriorityJSON {
 	return requestPriorityJSON{Level: p.Level, Label: p.Label, Reasons: append([]string{}, p.Reasons...), Words: p.Words()}
 }
 
-func requestKindLabel(k request.Kind) string {
-	info, _ := request.KindOf(k)
-	return info.Label
-}
-
 // requestItemJSON is a line of an inbox or an outbox: never the child's name.
 type requestItemJSON struct {
 	ID            string              `json:"id"`
@@ -73,7 +68,7 @@ type requestItemJSON struct {
 }
 
 func toRequestItemJSON(it request.Item, outbox bool) requestItemJSON {
-	j := requestItemJSON{ID: it.ID, Kind: string(it.Kind), KindLabel: requestKindLabel(it.Kind), SenderOrgName: it.SenderOrgName,
+	j := requestItemJSON{ID: it.ID, Kind: string(it.Kind), KindLabel: kindLabelOf(it.Kind), SenderOrgName: it.SenderOrgName,
 		ChildAge: it.ChildAge, ChildSex: it.ChildSex, From: it.From, To: it.To, Priority: toRequestPriorityJSON(it.Priority),
 		SentAt: requestUTC(it.SentAt), Late: it.Late}
 	if outbox {
@@ -249,7 +244,7 @@ type requestAttachmentJSON struct {
 }
 
 func toRequestJSON(q *request.Request, now time.Time) requestJSON {
-	j := requestJSON{ID: q.ID, Kind: string(q.Kind), KindLabel: requestKindLabel(q.Kind), SenderOrgID: q.SenderOrgID,
+	j := requestJSON{ID: q.ID, Kind: string(q.Kind), KindLabel: kindLabelOf(q.Kind), SenderOrgID: q.SenderOrgID,
 		SenderOrgName: q.SenderOrgName, SenderName: q.SenderName, Departement: q.Departement, ChildName: q.ChildName,
 		ChildAge: q.ChildAge, ChildSex: q.ChildSex, Basis: q.Basis, From: q.From, To: q.To, Weekdays: []int{}, Need: q.Need,
 		Tried: q.Tried, LossOfChance: q.Criteria.LossOfChance, DoubleVuln: q.Criteria.DoubleVulnerability,
@@ -415,7 +410,7 @@ type requestTimesJSON struct {
 }
 
 func toRequestTimesJSON(t request.Times) requestTimesJSON {
-	j := requestTimesJSON{Kind: string(t.Kind), KindLabel: requestKindLabel(t.Kind), Received: t.Received, Answered: t.Answered,
+	j := requestTimesJSON{Kind: string(t.Kind), KindLabel: kindLabelOf(t.Kind), Received: t.Received, Answered: t.Answered,
 		OnTime: t.OnTime, OnTimeShare: t.OnTimeShare(), FirstMedianHours: requestHours(t.FirstMedian), FirstP90Hours: requestHours(t.FirstP90),
 		DecisionMedianHours: requestHours(t.DecisionMedian), DecisionP90Hours: requestHours(t.DecisionP90), Accepted: t.Accepted,
 		Refused: t.Refused, Refusals: []requestRefusalsJSON{}}
@@ -427,6 +422,13 @@ func toRequestTimesJSON(t request.Times) requestTimesJSON {
 	return j
 }
 
+// requestTimesSince is where the response times start by default: the
+// beginning of the day, in Paris, ninety days before now.
+func requestTimesSince(now time.Time) time.Time {
+	d := now.In(paris).AddDate(0, 0, -90)
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, paris)
+}
+
 func (s *Server) apiRequestTimes(w http.ResponseWriter, r *http.Request) error {
 	if _, err := requireActor(r); err != nil {
 		return err
@@ -436,8 +438,7 @@ func (s *Server) apiRequestTimes(w http.ResponseWriter, r *http.Request) error {
 	var v apperr.Validation
 	v.Check(sc.StructureID != "" || sc.Departement != "", "structure_id", "Indiquez la structure, ou le département.")
 	v.Check(sc.StructureID == "" || sc.Departement == "", "departement", "La structure ou le département, pas les deux.")
-	since := db.Now(s.DB.Clock).In(paris).AddDate(0, 0, -90)
-	since = time.Date(since.Year(), since.Month(), since.Day(), 0, 0, 0, 0, paris)
+	since := requestTimesSince(db.Now(s.DB.Clock))
 	if x := strings.TrimSpace(q.Get("since")); x != "" {
 		t, err := time.ParseInLocation(time.DateOnly, x, paris)
 		v.Check(err == nil && t.Year() >= 2000, "since", "Date invalide : écrivez-la aaaa-mm-jj.")

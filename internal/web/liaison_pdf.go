@@ -7,6 +7,7 @@ import (
 
 	"passerelle/internal/access"
 	"passerelle/internal/apperr"
+	"passerelle/internal/db"
 	"passerelle/internal/export"
 	"passerelle/internal/pathway"
 )
@@ -33,7 +34,7 @@ func (s *Server) liaisonPDF(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := liaisonDocument(l, child, access.ActorFrom(r.Context()), time.Now()).Write(&buf); err != nil {
+	if err := liaisonDocument(l, child, access.ActorFrom(r.Context()), db.Now(s.DB.Clock)).Write(&buf); err != nil {
 		return err
 	}
 	return sendDocument(w, "inline", export.Filename("fiche de liaison", "pdf", l.CreatedAt), export.ContentTypePDF, buf.Bytes())

@@ -3,10 +3,10 @@ package web
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"passerelle/internal/access"
 	"passerelle/internal/apperr"
+	"passerelle/internal/db"
 	"passerelle/internal/export"
 )
 
@@ -55,5 +55,5 @@ func (s *Server) structureFeed(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", export.ContentTypeICal)
 	w.Header().Set("Cache-Control", "no-store")
-	return export.WriteICal(w, name, time.Now(), events)
+	return export.WriteICal(w, name, db.Now(s.DB.Clock), events)
 }

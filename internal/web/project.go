@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"passerelle/internal/apperr"
+	"passerelle/internal/db"
 	"passerelle/internal/export"
 	"passerelle/internal/pathway"
 )
@@ -281,7 +282,7 @@ func (s *Server) projectPDF(w http.ResponseWriter, r *http.Request) error {
 		fields = append(fields, [2]string{"Prochaine révision", pathway.DayLabel(v.ReviewOn)})
 	}
 	fields = append(fields, [2]string{"Rédigée par", v.CreatedBy + ", le " + v.CreatedAt.In(paris).Format("02/01/2006")},
-		[2]string{"Imprimée le", time.Now().In(paris).Format("02/01/2006 à 15:04")})
+		[2]string{"Imprimée le", db.Now(s.DB.Clock).In(paris).Format("02/01/2006 à 15:04")})
 	doc.Fields(fields)
 	if v.Text.Review != "" {
 		doc.Heading("Bilan de la version précédente")

@@ -23,7 +23,7 @@ type requestChildren struct{ p *pathway.Service }
 
 func (c requestChildren) ForRequest(ctx context.Context, id string) (request.ChildFacts, error) {
 	f, err := c.p.ForRequest(ctx, id)
-	return request.ChildFacts{Name: f.Name, Sex: f.Sex, Departement: f.Departement, Age: f.AgeYears(time.Now()),
+	return request.ChildFacts{Name: f.Name, Sex: f.Sex, Departement: f.Departement, Age: f.AgeYears(db.Now(c.p.DB.Clock)),
 		DoubleVulnerability: f.DoubleVulnerability, Basis: f.Basis}, err
 }
 
@@ -217,10 +217,18 @@ func (s *Server) requestBulk(w http.ResponseWriter, r *http.Request) error {
 	v := r.PostForm
 	form := formFrom(r)
 	picked := v["pick"]
+	// The answer is checked once, by the rule each refusal follows, so
+	// that a missing reason or text comes back on the form with the ticks.
+	answer, err := request.NormalizeAnswer(request.Answer{Event: request.EvRefuse, Reason: v.Get("reason"), Text: v.Get("text")})
 	var fields apperr.Validation
 	fields.Check(len(picked) > 0, "pick", "Cochez les demandes à refuser.")
-	fields.Check(request.Label(request.RefusalReasons, v.Get("reason")) != v.Get("reason"), "reason",
-		"Choisissez la raison du refus : elle compte pour le territoire.")
+	if e, bad := apperr.As(err); bad {
+		for f, m := range e.Fields {
+			fields.Add(f, m)
+		}
+	} else if err != nil {
+		return err
+	}
 	if err := fields.ErrSaying("Rien n'a été refusé : corrigez les champs signalés."); err != nil {
 		formError(&form, err)
 		form.Message = apperrMessage(err)
@@ -229,8 +237,7 @@ func (s *Server) requestBulk(w http.ResponseWriter, r *http.Request) error {
 	done, failed := 0, []string{}
 	for _, p := range picked {
 		id, structure, _ := strings.Cut(p, ":")
-		err := s.Requests.Respond(r.Context(), id, structure, request.Answer{Event: request.EvRefuse, Reason: v.Get("reason"), Text: v.Get("text")})
-		if err != nil {
+		if err := s.Requests.Respond(r.Context(), id, structure, answer); err != nil {
 			failed = append(failed, apperrMessage(err))
 			continue
 		}
@@ -423,8 +430,8 @@ func (s *Server) requestTimes(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	since := time.Now().AddDate(0, 0, -90)
-	times, err := s.Requests.ResponseTimes(r.Context(), sc, since)
+	since := requestTimesSince(db.Now(s.DB.Clock))
+	times, err := s.Requests.ResponseTimes(r.Context(), sc, since.UTC())
 	if err != nil {
 		return err
 	}

@@ -129,6 +129,12 @@ func TestRequestsBulkRefusalAndFilters(t *testing.T) {
 		picks := url.Values{"pick": {ids[0] + ":" + ditep, ids[1] + ":" + ditep}}
 		resp, body = e.postForm(dir, "/demandes/lot", picks)
 		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Choisissez la raison du refus", `value="`+ids[0]+":"+ditep+`" checked`)
+		// "Another reason" without words: said on the form, as the form
+		// posts it (the inbox kept), nothing refused.
+		picks.Set("reason", "other")
+		resp, body = e.postForm(dir, "/demandes/lot?boite=recues", picks)
+		mustContain(t, resp, body, http.StatusUnprocessableEntity, "Dites la raison du refus", `value="`+ids[1]+":"+ditep+`" checked`,
+			`action="/demandes/lot?boite=recues"`)
 		picks.Set("reason", "no_place")
 		resp, _ = e.postForm(dir, "/demandes/lot", picks)
 		if resp.StatusCode != http.StatusSeeOther {
