@@ -26,7 +26,8 @@ const maxBenchChildren = 2_000_000
 // benchDataCmd runs "passerelle bench-data --structures N [--seed S]": a
 // fictional national directory for the benchmarks, with a year of its
 // capacity board (declarations, holds, bookings and history) and the
-// children's shared records (--children, 40 a structure by default), written
+// children's shared records (--children, 40 a structure by default) with a
+// year of requests between structures about them and their alerts, written
 // beside the demo territory but never beside real data. With --json it
 // prints only what it wrote, as one JSON line for scripts/bench.
 func benchDataCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -100,6 +101,9 @@ func benchDataCmd(ctx context.Context, args []string, getenv func(string) string
 	fmt.Fprintf(stdout, "  %s proches, %s mesures (%s renouvellements), %s notifications MDPH, %s structures dans les cercles (%s professionnels nommés), %s événements\n",
 		thousands(kids.Relatives), thousands(kids.Measures), thousands(kids.Renewals), thousands(kids.Notifications),
 		thousands(kids.Circle), thousands(kids.CircleStaff), thousands(kids.Events))
+	fmt.Fprintf(stdout, "  %s demandes entre structures sur 12 mois (%s destinataires, %s refus, %s réponses en retard ou absentes, %s étapes d'historique), %s alertes de rupture\n",
+		thousands(kids.Requests), thousands(kids.Recipients), thousands(kids.Refusals), thousands(kids.Late),
+		thousands(kids.RequestEvents), thousands(kids.Alerts))
 	fmt.Fprintf(stdout, "Toutes ces organisations sont marquées fictives ; « passerelle demo reset » les efface.\n")
 	return nil
 }
@@ -134,6 +138,11 @@ type dataset struct {
 	Notifications int `json:"notifications"`
 	Circle        int `json:"circle"`
 	Events        int `json:"events"`
+	// The year of requests and the rupture alerts.
+	Requests      int `json:"requests"`
+	Recipients    int `json:"request_recipients"`
+	RequestEvents int `json:"request_events"`
+	Alerts        int `json:"alerts"`
 }
 
 func datasetLine(s national.Summary, k national.ChildSummary, seed uint64, took time.Duration) dataset {
@@ -143,7 +152,8 @@ func datasetLine(s national.Summary, k national.ChildSummary, seed uint64, took 
 		Ms: float64(took.Microseconds()) / 1000, DeclaredOffers: b.Offers, Declarations: b.Declarations, Live: b.Live,
 		Stale: b.Stale, Holds: b.Holds, LiveHolds: b.LiveHolds, Services: b.Services, History: b.History,
 		Children: k.Children, BusyChildren: k.Busy, Referents: k.Referents, Measures: k.Measures,
-		Notifications: k.Notifications, Circle: k.Circle, Events: k.Events}
+		Notifications: k.Notifications, Circle: k.Circle, Events: k.Events, Requests: k.Requests, Recipients: k.Recipients,
+		RequestEvents: k.RequestEvents, Alerts: k.Alerts}
 }
 
 // thousands writes 10000 the French way, "10 000" (narrow no-break space).

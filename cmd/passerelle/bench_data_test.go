@@ -53,7 +53,9 @@ func TestBenchData(t *testing.T) {
 			demoAccounts := count(`SELECT count(*) FROM accounts`)
 			childTables := map[string]int{"child_relatives": kids.Relatives, "child_measures": kids.Measures,
 				"child_notifications": kids.Notifications, "child_circle": kids.Circle, "child_circle_staff": kids.CircleStaff,
-				"child_events": kids.Events,
+				"child_events": kids.Events + kids.Alerts, "child_events WHERE kind = 'alert'": kids.Alerts,
+				"requests": kids.Requests, "request_recipients": kids.Recipients, "request_events": kids.RequestEvents,
+				"request_recipients WHERE status = 'refused' AND reason <> ''": kids.Refusals,
 				// renewals, and staff named in a circle who work in the member structure
 				"child_measures WHERE renews_id IS NOT NULL": kids.Renewals,
 				"child_circle_staff s JOIN memberships m ON m.account_id = s.account_id JOIN child_circle k ON k.id = s.member_id AND k.organisation_id = m.organisation_id": kids.CircleStaff}
@@ -72,6 +74,9 @@ func TestBenchData(t *testing.T) {
 					thousands(b.History) + " lignes d'historique sur 12 mois",
 				"300 dossiers d'enfants (" + thousands(kids.Busy) + " avec 5 ans d'historique) suivis par " + thousands(kids.Referents) + " référents ASE",
 				thousands(kids.Measures) + " mesures (" + thousands(kids.Renewals) + " renouvellements)",
+				thousands(kids.Requests) + " demandes entre structures sur 12 mois (" + thousands(kids.Recipients) + " destinataires, " +
+					thousands(kids.Refusals) + " refus, " + thousands(kids.Late) + " réponses en retard ou absentes",
+				thousands(kids.Alerts) + " alertes de rupture",
 			} {
 				if !strings.Contains(out, s) {
 					t.Errorf("the output does not say %q:\n%s", s, out)
@@ -107,6 +112,27 @@ func TestBenchData(t *testing.T) {
 			if sent, err := (&pathway.Service{DB: d}).Alerts(ctx); err != nil || sent != 0 {
 				t.Errorf("alerts after bench-data: %d sent, %v", sent, err)
 			}
+			// The requests read as internal/request reads them: about
+			// children of the sender's département, sent to structures of
+			// that département, ended when nobody is left to answer (the
+			// generated ones: sent by the generated ASE services).
+			const generated = ` JOIN children c ON c.id = r.child_id JOIN organisations s ON s.id = r.sender_org_id AND s.email LIKE 'ase-%' `
+			const open = `SELECT 1 FROM request_recipients rr WHERE rr.request_id = r.id AND rr.status IN ('sent', 'seen', 'info_requested', 'accepted')`
+			for q, n := range map[string]int{
+				`SELECT count(*) FROM requests r` + generated: kids.Requests,
+				`SELECT count(*) FROM requests r` + generated + `WHERE r.departement <> c.departement OR r.sent_at IS NULL OR r.sent_at > r.ended_at`: 0,
+				`SELECT count(*) FROM request_recipients rr JOIN requests r ON r.id = rr.request_id` + generated +
+					`JOIN organisations o ON o.id = rr.structure_id WHERE o.departement <> r.departement OR rr.deadline_at IS NULL`: 0,
+				`SELECT count(*) FROM requests r` + generated + `WHERE r.status IN ('ended', 'confirmed', 'withdrawn') AND EXISTS (` + open + `)`: 0,
+				`SELECT count(*) FROM requests r` + generated + `WHERE r.status = 'open' AND NOT EXISTS (` + open + `)`:                           0,
+			} {
+				if got := count(q); got != n {
+					t.Errorf("%s: %d, want %d", q, got, n)
+				}
+			}
+			if kids.Requests < 60 || kids.Alerts < 30 || kids.Refusals == 0 || kids.Late == 0 {
+				t.Errorf("requests and alerts of the plan: %+v", kids)
+			}
 			if kids.Busy == 0 || kids.Events < 300*8 {
 				t.Errorf("children of the plan: %+v", kids)
 			}
@@ -121,8 +147,11 @@ func TestBenchData(t *testing.T) {
 		t.Fatalf("bench-data --json: %d %q %q %v", code, out, errs, err)
 	}
 	js := national.NewPlan(40, 2).Summarize()
+	jk := national.NewChildPlan(national.NewPlan(40, 2), 40*national.ChildrenPerReferent, 2).Summarize()
 	for k, v := range map[string]any{"kind": "dataset", "structures": 40.0, "offers": float64(js.Offers),
-		"declarations": float64(js.Board.Declarations), "history": float64(js.Board.History), "seed": 2.0} {
+		"declarations": float64(js.Board.Declarations), "history": float64(js.Board.History), "seed": 2.0,
+		"requests": float64(jk.Requests), "request_recipients": float64(jk.Recipients), "request_events": float64(jk.RequestEvents),
+		"alerts": float64(jk.Alerts)} {
 		if line[k] != v {
 			t.Errorf("--json %s: %v, want %v", k, line[k], v)
 		}

@@ -21,10 +21,12 @@ import (
 	"passerelle/internal/db"
 	"passerelle/internal/demo"
 	"passerelle/internal/directory"
+	"passerelle/internal/indicators"
 	"passerelle/internal/jobs"
 	"passerelle/internal/notify"
 	"passerelle/internal/pathway"
 	"passerelle/internal/request"
+	"passerelle/internal/surveys"
 	"passerelle/internal/web"
 )
 
@@ -208,6 +210,23 @@ func runJobs(ctx context.Context, cfg *config.Config, d *db.DB, logger *slog.Log
 		return err
 	})
 	r.Every(crisis.KindStatusReminders, 15*time.Minute)
+	// Surveys: reminders 3 days and 1 day before a campaign's deadline.
+	surveysSvc := &surveys.Service{DB: d, BaseURL: cfg.BaseURL}
+	r.Handle(surveys.KindReminders, func(ctx context.Context, _ json.RawMessage) error {
+		_, err := surveysSvc.Remind(ctx)
+		return err
+	})
+	r.Every(surveys.KindReminders, time.Hour)
+	// Dashboards: the pre-aggregated figures, recomputed every hour, and
+	// at once on a database that never had them.
+	figures := &indicators.Service{DB: d}
+	r.Handle(indicators.KindRefresh, func(ctx context.Context, _ json.RawMessage) error { return figures.Refresh(ctx) })
+	r.Every(indicators.KindRefresh, time.Hour)
+	go func() {
+		if _, err := figures.RefreshIfEmpty(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			logger.Error("indicators: first refresh", "error", err.Error())
+		}
+	}()
 	r.Handle("db.optimize", func(ctx context.Context, _ json.RawMessage) error { return d.Optimize(ctx) })
 	r.Every("db.optimize", 6*time.Hour)
 	r.Every(directory.KindStaleReminder, 24*time.Hour)

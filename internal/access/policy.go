@@ -77,6 +77,8 @@ type Resource struct {
 	// Status is the record's stage where the rules depend on it: a draft
 	// agreement or article is read by fewer people than a published one.
 	Status string
+	// Region is the INSEE region of a regional dashboard (ResDashboard).
+	Region string
 }
 
 // Rule allows an action on a resource type when Allow says so.

@@ -125,7 +125,7 @@ func Reset(ctx context.Context, d *db.DB) (Summary, error) {
 // resetTables are emptied by Reset, children before parents. A migration
 // adding a table that refers to organisations or accounts adds it here.
 // Each feature of the later issues lists its own tables in its demo file.
-var resetTables = slices.Concat(crisisSideResetTables, crisisResetTables, []string{"sessions", "api_tokens", "one_time_tokens", "login_failures", "notifications",
+var resetTables = slices.Concat(indicatorsResetTables, surveysResetTables, crisisSideResetTables, crisisResetTables, []string{"sessions", "api_tokens", "one_time_tokens", "login_failures", "notifications",
 	"jobs", "request_events", "request_recipients", "requests", "request_settings", "child_project_items", "child_projects", "planning_feeds", "planning_structure_feeds", "planning_exceptions", "planning_slots", "school_holidays", "liaison_attachments", "liaison_recipients", "liaison_notes", "child_alerts_sent", "child_events", "child_break_glass", "child_circle_staff", "child_circle", "child_consents",
 	"child_notifications", "child_measures", "child_relatives", "children", "capacity_history", "capacity_holds", "availabilities", "capacity_settings"}, cooperationResetTables, []string{"memberships", "accounts", "structure_documents", "structure_contacts", "offers", "structures", "organisations"})
 
@@ -184,6 +184,12 @@ func insert(ctx context.Context, tx *db.Tx, hash string) (Summary, error) {
 		return Summary{}, err
 	}
 	if err := insertCrisisSide(ctx, tx, ids); err != nil {
+		return Summary{}, err
+	}
+	if err := insertSurveys(ctx, tx, ids); err != nil {
+		return Summary{}, err
+	}
+	if err := insertIndicatorsHistory(ctx, tx, ids); err != nil {
 		return Summary{}, err
 	}
 	return s, nil

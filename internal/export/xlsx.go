@@ -85,33 +85,7 @@ func fillWorkbook(f *excelize.File, t Table) error {
 	if err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
-	if err := setUpSheet(f, sw, t); err != nil {
-		return err
-	}
-	values := make([]any, len(t.Columns))
-	for j, label := range t.Columns {
-		values[j] = excelize.Cell{StyleID: styles.header, Value: label}
-	}
-	if err := sw.SetRow("A1", values); err != nil {
-		return err
-	}
-	for i, row := range t.Rows {
-		for j, v := range row {
-			values[j] = xlsxValue(v, styles)
-		}
-		ref, err := excelize.CoordinatesToCellName(1, i+2)
-		if err != nil {
-			return err
-		}
-		if err := sw.SetRow(ref, values); err != nil {
-			return err
-		}
-	}
-	return sw.Flush()
+	return fillSheet(f, sheet, t, styles)
 }
 
 // setUpSheet sets the column widths, the frozen header and the autofilter,

@@ -248,7 +248,7 @@ func (s *Server) apiAvailabilityUpdate(w http.ResponseWriter, r *http.Request) e
 		var day string
 		if json.Unmarshal(b.To, &day) != nil {
 			return &apperr.Error{Code: apperr.Invalid, Message: "Certaines informations sont à corriger.",
-				Fields: map[string]string{"to": "Type incorrect : une chaîne de caractères (AAAA-MM-JJ) ou null attendu."}}
+				Fields: map[string]string{"to": "Type incorrect : on attend une chaîne de caractères (AAAA-MM-JJ) ou null."}}
 		}
 		c.To = capacity.Day(day) // "": until further notice
 	}

@@ -85,7 +85,7 @@ func parsePages(assets *assetSet) (*pageSet, error) {
 	for k, v := range childrenFuncs() {
 		funcs[k] = v
 	}
-	for _, more := range []template.FuncMap{requestsFuncs(), cooperationFuncs(), crisisFuncs(), crisisSideFuncs()} {
+	for _, more := range []template.FuncMap{requestsFuncs(), cooperationFuncs(), crisisFuncs(), crisisSideFuncs(), chartFuncs(), surveysFuncs(), indicatorsFuncs()} {
 		for k, v := range more {
 			funcs[k] = v
 		}
@@ -198,6 +198,12 @@ func navFor(a access.Actor, current string) []navItem {
 	if slices.ContainsFunc([]access.Role{access.RoleEducator, access.RoleDirector, access.RoleASEReferent, access.RoleMobileTeam,
 		access.RoleSteering, access.RoleAdmin}, a.Has) {
 		items = append(items, navItem{Label: "Coopération", Href: "/cooperation"}, navItem{Label: "Crise", Href: "/crise"})
+	}
+	if slices.ContainsFunc([]access.Role{access.RoleDirector, access.RoleSteering, access.RoleAdmin}, a.Has) {
+		items = append(items, navItem{Label: "Enquêtes", Href: "/enquetes"})
+	}
+	if a.Has(access.RoleSteering) || a.IsAdmin() {
+		items = append(items, navItem{Label: "Tableaux de bord", Href: "/tableaux-de-bord"})
 	}
 	if a.IsAdmin() {
 		items = append(items, navItem{Label: "Comptes", Href: "/admin/comptes"}, navItem{Label: "Import FINESS", Href: "/admin/import-finess"},

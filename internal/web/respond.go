@@ -288,7 +288,7 @@ func decodeJSON(r *http.Request, dst any) error {
 			return apperr.New(apperr.Invalid, "Un objet JSON est attendu.")
 		}
 		return &apperr.Error{Code: apperr.Invalid, Message: "Certaines informations sont à corriger.",
-			Fields: map[string]string{field: fmt.Sprintf("Type incorrect : %s attendu.", jsonKind(typ.Type.Kind().String()))}}
+			Fields: map[string]string{field: fmt.Sprintf("Type incorrect : on attend %s.", jsonKind(typ.Type.Kind().String()))}}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &apperr.Error{Code: apperr.Invalid, Message: "Certaines informations sont à corriger.",

@@ -75,6 +75,9 @@ func (s *Server) routes() {
 	s.cooperationRoutes()
 	s.crisisRoutes()
 	s.crisisSideRoutes()
+	s.surveyRoutes()
+	s.indicatorRoutes()
+	s.observatoryRoutes()
 
 	m.HandleFunc("GET /organisations", s.page(s.orgList))
 	m.HandleFunc("GET /organisations/{id}", s.page(s.orgView))
@@ -113,6 +116,8 @@ func (s *Server) routes() {
 	s.cooperationAPIRoutes()
 	s.crisisAPIRoutes()
 	s.crisisSideAPIRoutes()
+	s.surveysAPIRoutes()
+	s.indicatorsAPIRoutes()
 	m.HandleFunc("/api/", s.apiHandler(s.apiNotFound))
 
 	m.HandleFunc("/", s.public(s.notFound))

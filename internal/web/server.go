@@ -18,9 +18,11 @@ import (
 	"passerelle/internal/crisis"
 	"passerelle/internal/db"
 	"passerelle/internal/directory"
+	"passerelle/internal/indicators"
 	"passerelle/internal/org"
 	"passerelle/internal/pathway"
 	"passerelle/internal/request"
+	"passerelle/internal/surveys"
 )
 
 // Server holds what handlers need. It keeps no state of its own between
@@ -41,9 +43,13 @@ type Server struct {
 	// Cooperation is agreements, model documents and the knowledge base.
 	Cooperation *cooperation.Service
 	// Crisis is crisis mode, continuity plans, broadcasts and on-call rotas.
-	Crisis   *crisis.Service
-	Logger   *slog.Logger
-	Sessions *scs.SessionManager
+	Crisis *crisis.Service
+	// Surveys are flash surveys and their campaigns.
+	Surveys *surveys.Service
+	// Indicators are the territorial dashboards.
+	Indicators *indicators.Service
+	Logger     *slog.Logger
+	Sessions   *scs.SessionManager
 	// Demo is true when the demo territory is loaded: pages say it is fictional.
 	Demo bool
 
@@ -70,6 +76,8 @@ func New(cfg *config.Config, d *db.DB, logger *slog.Logger) (*Server, error) {
 	s.Requests = &request.Service{DB: d, BaseURL: cfg.BaseURL, Children: requestChildren{s.Pathway}, Places: capacity.RequestPlaces{}, Record: s.Pathway}
 	s.Cooperation = &cooperation.Service{DB: d, Places: capacity.AgreementPlaces{}}
 	s.Crisis = &crisis.Service{DB: d, BaseURL: cfg.BaseURL}
+	s.Surveys = &surveys.Service{DB: d, BaseURL: cfg.BaseURL}
+	s.Indicators = &indicators.Service{DB: d}
 	s.Sessions = scs.New()
 	s.Sessions.Store = auth.SessionStore{DB: d}
 	// The idle timeout is enforced in authenticate, not by scs: scs would

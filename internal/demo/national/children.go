@@ -61,6 +61,11 @@ type ChildSummary struct {
 	Measures, Renewals    int // renewals: measures that renew another
 	Notifications, Circle int
 	CircleStaff, Events   int
+	// The year of requests about the children (requests.go): requests,
+	// their recipients, their history's steps, recipients' refusals and
+	// late or missing answers; and the alerts in the children's timelines.
+	Requests, Recipients, RequestEvents int
+	Refusals, Late, Alerts              int
 }
 
 // ChildPlan shares the children out among the ASE services of a plan.
@@ -140,6 +145,8 @@ type drawnChild struct {
 	Notifications        []drawnNotification
 	Circle               []drawnMember
 	Events               []drawnEvent
+	Requests             []drawnRequest // the year's, see requests.go
+	Alerts               []drawnEvent
 	pseudonym            [8]byte
 	referent, service, k int
 }
@@ -370,6 +377,7 @@ func (cp ChildPlan) draw(s, k int) drawnChild {
 		}
 		c.Events = append(c.Events, e)
 	}
+	c.Requests, c.Alerts = cp.drawActivity(i, opened, svc.Structures)
 	return c
 }
 
@@ -432,6 +440,7 @@ func (s *ChildSummary) add(c drawnChild) {
 		s.CircleStaff += len(m.Staff)
 	}
 	s.Events += len(c.Events)
+	s.addActivity(c)
 }
 
 // LoadChildren writes opts.Children children over the ASE services and
@@ -466,21 +475,22 @@ func LoadChildren(ctx context.Context, d *db.DB, p Plan, opts ChildOptions) (Chi
 	services := make([]string, len(cp.Services))
 	referents := make([][]string, len(cp.Services))
 	structures := map[string][]string{}
+	names := map[string]string{}   // structure → its name, which requests carry
 	staff := map[string][]string{} // structure → its educators
 	used := map[string]bool{}
 	err = d.Write(ctx, func(tx *db.Tx) error {
 		if err := refuseRealData(ctx, tx); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, email, departement, kind FROM organisations
+		rows, err := tx.QueryContext(ctx, `SELECT id, email, departement, kind, name FROM organisations
 			WHERE fictional = TRUE AND kind IN ('ase', 'structure') AND email LIKE $1 ORDER BY id`, "%@"+MailDomain)
 		if err != nil {
 			return err
 		}
 		byEmail := map[string]string{}
 		for rows.Next() {
-			var id, email, dep, kind string
-			if err := rows.Scan(&id, &email, &dep, &kind); err != nil {
+			var id, email, dep, kind, name string
+			if err := rows.Scan(&id, &email, &dep, &kind, &name); err != nil {
 				rows.Close()
 				return err
 			}
@@ -488,6 +498,7 @@ func LoadChildren(ctx context.Context, d *db.DB, p Plan, opts ChildOptions) (Chi
 				byEmail[email] = id
 			} else {
 				structures[dep] = append(structures[dep], id)
+				names[id] = name
 			}
 		}
 		rows.Close()
@@ -615,7 +626,9 @@ func LoadChildren(ctx context.Context, d *db.DB, p Plan, opts ChildOptions) (Chi
 			alerts := newRows(ctx, tx, "child_alerts_sent", "subject_id", "alert", "sent_at")
 			events := newRows(ctx, tx, "child_events", "id", "child_id", "at", "kind", "section", "summary", "body",
 				"actor_id", "actor_name", "organisation_id")
-			writeChild := func(stage int, c drawnChild, id string, ids, members []string) error {
+			rq := newRequestRows(ctx, tx)
+			var requestIDs [][]string
+			writeChild := func(stage int, c drawnChild, id string, ids, members []string, b int) error {
 				svc := cp.Services[c.service]
 				aseID, referent := services[c.service], referents[c.service][c.referent]
 				deps := structures[svc.Departement]
@@ -710,6 +723,15 @@ func LoadChildren(ctx context.Context, d *db.DB, p Plan, opts ChildOptions) (Chi
 							return err
 						}
 					}
+					return addAlerts(events, c, id, at)
+				case 4, 5:
+					basis := "consent"
+					if len(c.Measures) > 0 {
+						basis = "decision"
+					}
+					return rq.add(stage-4, childRequests{child: c, childID: id, dep: svc.Departement, aseID: aseID,
+						aseName: p.Board.Services[svc.Service].Name, refID: referent, structures: deps, names: names,
+						ids: requestIDs[b], now: now, dayText: dayText, basis: basis})
 				}
 				return nil
 			}
@@ -718,7 +740,11 @@ func LoadChildren(ctx context.Context, d *db.DB, p Plan, opts ChildOptions) (Chi
 			ids := make([]string, len(batch))
 			measureIDs := make([][]string, len(batch))
 			memberIDs := make([][]string, len(batch))
+			requestIDs = make([][]string, len(batch))
 			for b, c := range batch {
+				for range c.Requests {
+					requestIDs[b] = append(requestIDs[b], db.NewID())
+				}
 				ids[b] = db.NewID()
 				measureIDs[b] = make([]string, len(c.Measures))
 				for j := range measureIDs[b] {
@@ -729,10 +755,11 @@ func LoadChildren(ctx context.Context, d *db.DB, p Plan, opts ChildOptions) (Chi
 					memberIDs[b][j] = db.NewID()
 				}
 			}
-			stages := [][]*rowWriter{{children}, {relatives, measures, notifications, alerts}, {circle}, {circleStaff, events}}
+			stages := [][]*rowWriter{{children}, {relatives, measures, notifications, alerts}, {circle}, {circleStaff, events},
+				{rq.requests}, {rq.recipients, rq.events}}
 			for stage, writers := range stages {
 				for b, c := range batch {
-					if err := writeChild(stage, c, ids[b], measureIDs[b], memberIDs[b]); err != nil {
+					if err := writeChild(stage, c, ids[b], measureIDs[b], memberIDs[b], b); err != nil {
 						return err
 					}
 				}

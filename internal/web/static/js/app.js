@@ -48,3 +48,36 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// surveys: a question shown only for some earlier answers (data-show-if
+// names the earlier question's inputs, data-show-values the answers, one
+// a line); hidden ones are disabled so that they send nothing (the server
+// ignores them too). In the builder, a condition's values show for the
+// question chosen. Without the script every question shows, with its
+// condition written beside it.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form[data-survey]").forEach(function (form) {
+    var sync = function () {
+      form.querySelectorAll("[data-show-if]").forEach(function (q) {
+        var want = q.getAttribute("data-show-values").split("\n"), on = false;
+        form.querySelectorAll("[name='" + q.getAttribute("data-show-if") + "']").forEach(function (i) {
+          var picked = (i.type === "radio" || i.type === "checkbox") ? i.checked : true;
+          if (!i.disabled && picked && want.indexOf(i.value) >= 0) { on = true; }
+        });
+        q.hidden = !on;
+        q.querySelectorAll("input, select, textarea").forEach(function (i) { i.disabled = !on; });
+      });
+    };
+    form.addEventListener("change", sync);
+    sync();
+  });
+  document.querySelectorAll("select[data-cond-switch]").forEach(function (sel) {
+    var sync = function () {
+      sel.form.querySelectorAll("[data-cond-for]").forEach(function (g) { g.hidden = g.getAttribute("data-cond-for") !== sel.value; });
+    };
+    sel.addEventListener("change", sync);
+    sync();
+  });
+  var preview = document.querySelector(".survey-preview");
+  if (preview && !document.getElementById("form-errors")) { preview.focus(); }
+});
