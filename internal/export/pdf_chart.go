@@ -15,8 +15,10 @@ import (
 // drawn as a small hatched square and their label, never at a size or a
 // height that would give them away.
 
-// chartColors is the Okabe–Ito palette, in the pages' order.
-var chartColors = []rgb{{0, 114, 178}, {213, 94, 0}, {0, 158, 115}, {204, 121, 167}, {122, 92, 0}, {86, 180, 233}, {0, 0, 0}, {230, 159, 0}}
+// chartColors is the pages' palette (web/chart_svg.go): Okabe–Ito, then
+// four of Paul Tol's muted colours, in the same order.
+var chartColors = []rgb{{0, 114, 178}, {213, 94, 0}, {0, 158, 115}, {204, 121, 167}, {122, 92, 0}, {86, 180, 233}, {0, 0, 0}, {230, 159, 0},
+	{136, 34, 85}, {68, 170, 153}, {51, 34, 136}, {153, 153, 51}}
 
 var (
 	colorGrid  = rgb{213, 219, 227}

@@ -17,8 +17,12 @@ import (
 // numbers, the palette, "nice" axis ticks, text measurement and wrapping.
 
 // chartPalette is the Okabe–Ito palette, safe for colour-blind readers,
-// ordered so that the first colours have at least 3:1 contrast on white.
-var chartPalette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#7A5C00", "#56B4E9", "#000000", "#E69F00"}
+// ordered so that the first colours have at least 3:1 contrast on white,
+// then four of Paul Tol's muted ones, so that a table of up to twelve
+// columns (the requests by outcome and refusal reason) draws no two
+// series alike.
+var chartPalette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#7A5C00", "#56B4E9", "#000000", "#E69F00",
+	"#882255", "#44AA99", "#332288", "#999933"}
 
 const (
 	chartInk    = "#1c2430"
