@@ -401,22 +401,9 @@ func frenchDay(d string) string {
 // tellStructureStaff notifies the active accounts holding one of roles in
 // a structure, and mails them (at once when urgent, else as each chose).
 func tellStructureStaff(ctx context.Context, tx *db.Tx, base *url.URL, structureID string, roles []access.Role, kind, title, body, link string, urgent bool) error {
-	var args db.Args
 	rs := make([]string, len(roles))
 	for i, r := range roles {
 		rs[i] = string(r)
 	}
-	all, err := notify.Recipients(ctx, tx, `SELECT DISTINCT a.id, a.email FROM memberships m JOIN accounts a ON a.id = m.account_id AND a.active = TRUE
-		WHERE m.organisation_id = `+args.Add(structureID)+` AND m.role IN (`+db.List(&args, rs)+`) ORDER BY a.id`, args.Values()...)
-	if err != nil {
-		return err
-	}
-	address := notify.Absolute(base, link)
-	for _, t := range all {
-		if err := notify.Tell(ctx, tx, notify.Notification{AccountID: t.AccountID, Kind: kind, Title: title, Body: body, Link: link},
-			notify.Mail{To: t.Email, Subject: "Passerelle — " + title, Text: body + "\n\nDans Passerelle : " + address + "\n"}, urgent); err != nil {
-			return err
-		}
-	}
-	return nil
+	return notify.TellStaff(ctx, tx, base, structureID, rs, kind, title, body, link, "Dans Passerelle", urgent)
 }

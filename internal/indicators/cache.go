@@ -29,7 +29,7 @@ type cacheKey struct {
 
 // cacheSize bounds the entries; when full, the cache starts over (the
 // next refresh would make them stale anyway).
-const cacheSize = 512
+const cacheSize = 128
 
 func (c *cache) get(k cacheKey) (any, bool) {
 	c.mu.Lock()

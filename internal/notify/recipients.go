@@ -40,3 +40,23 @@ func Absolute(base *url.URL, link string) string {
 	}
 	return base.ResolveReference(&url.URL{Path: link}).String()
 }
+
+// TellStaff notifies the active accounts holding one of roles in an
+// organisation, and mails them the link (at once when urgent, else as each
+// chose); action introduces the link in the mail ("Pour répondre").
+func TellStaff(ctx context.Context, tx *db.Tx, base *url.URL, orgID string, roles []string, kind, title, body, link, action string, urgent bool) error {
+	var args db.Args
+	all, err := Recipients(ctx, tx, `SELECT DISTINCT a.id, a.email FROM memberships m JOIN accounts a ON a.id = m.account_id AND a.active = TRUE
+		WHERE m.organisation_id = `+args.Add(orgID)+` AND m.role IN (`+db.List(&args, roles)+`) ORDER BY a.id`, args.Values()...)
+	if err != nil {
+		return err
+	}
+	address := Absolute(base, link)
+	for _, r := range all {
+		if err := Tell(ctx, tx, Notification{AccountID: r.AccountID, Kind: kind, Title: title, Body: body, Link: link},
+			Mail{To: r.Email, Subject: "Passerelle — " + title, Text: body + "\n\n" + action + " : " + address + "\n"}, urgent); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -239,19 +239,7 @@ func answerLink(campaignID string) string { return "/campagnes/" + campaignID + 
 // tellDirectors notifies the directors of a structure (in the application,
 // and by e-mail now or in the day's summary).
 func tellDirectors(ctx context.Context, tx *db.Tx, base *url.URL, structureID, kind, title, body, link string) error {
-	all, err := notify.Recipients(ctx, tx, `SELECT DISTINCT a.id, a.email FROM memberships m JOIN accounts a ON a.id = m.account_id AND a.active = TRUE
-		WHERE m.organisation_id = $1 AND m.role = $2 ORDER BY a.id`, structureID, string(access.RoleDirector))
-	if err != nil {
-		return err
-	}
-	address := notify.Absolute(base, link)
-	for _, r := range all {
-		if err := notify.Tell(ctx, tx, notify.Notification{AccountID: r.AccountID, Kind: kind, Title: title, Body: body, Link: link},
-			notify.Mail{To: r.Email, Subject: "Passerelle — " + title, Text: body + "\n\nPour répondre : " + address + "\n"}, false); err != nil {
-			return err
-		}
-	}
-	return nil
+	return notify.TellStaff(ctx, tx, base, structureID, []string{string(access.RoleDirector)}, kind, title, body, link, "Pour répondre", false)
 }
 
 // campaignCols are the columns scanCampaign reads.
