@@ -318,6 +318,10 @@ func NormalizeAnswer(qs []Question, in Values, submit bool) (Values, error) {
 			f, _ := parseNumber(vals[0])
 			vals = []string{formatNumber(f)}
 		}
+		if q.Kind == Date {
+			d, _ := parseDate(vals[0])
+			vals = []string{d.Format(time.DateOnly)}
+		}
 		out[q.ID] = vals
 	}
 	shown := Visible(qs, out)
@@ -334,6 +338,17 @@ func NormalizeAnswer(qs []Question, in Values, submit bool) (Values, error) {
 		return out, v.ErrSaying("La réponse n'a pas été envoyée : corrigez ou complétez les questions signalées.")
 	}
 	return out, v.ErrSaying("Le brouillon n'a pas été enregistré : corrigez les questions signalées.")
+}
+
+// parseDate reads a date as the date field sends it (2026-03-15) or as a
+// person types it where the browser has no date field (15/03/2026).
+func parseDate(s string) (time.Time, bool) {
+	for _, layout := range []string{time.DateOnly, "02/01/2006", "2/1/2006"} {
+		if d, err := time.Parse(layout, s); err == nil {
+			return d, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // checkValues returns what is wrong with the non-empty values of one
@@ -372,7 +387,7 @@ func checkValues(q Question, vals []string) string {
 			return fmt.Sprintf("Choisissez une valeur de %s à %s.", FormatNumber(deref(q.Min)), FormatNumber(deref(q.Max)))
 		}
 	case Date:
-		if _, err := time.Parse(time.DateOnly, x); err != nil {
+		if _, ok := parseDate(x); !ok {
 			return "Écrivez une date valide (jj/mm/aaaa)."
 		}
 	case ShortText:
